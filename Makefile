@@ -1,0 +1,49 @@
+# Kyoso — the two commands: `make run` (the whole app with demo data) and `make test` (the suite).
+# Python ≥ 3.12 is found by itself: $(PYTHON) if given, else the PATH, else pyenv's versions.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Prints the first interpreter that really runs and is ≥ 3.12 (a pyenv shim may exist and fail).
+FIND_PYTHON = for c in $(PYTHON) python3.13 python3.12 python3 python \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  if command -v "$$c" >/dev/null 2>&1 && "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    echo "$$c"; exit 0; fi; done; \
+	echo "No Python ≥ 3.12 found: install one, or run make PYTHON=/path/to/python3.12" >&2; exit 1
+
+.PHONY: install run test lint check demo migrate clean
+
+$(BIN)/python:
+	@py=$$($(FIND_PYTHON)) && echo "Using $$py ($$($$py --version))" && "$$py" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python  ## create .venv and install the app with its test tools
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate  ## the national municipality list and the demo records and accounts (idempotent)
+	$(BIN)/python manage.py load_municipalities
+	$(BIN)/python manage.py load_demo
+
+run: demo  ## serve the whole app on http://$(HOST):$(PORT) with demo data
+	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
+	@echo "Kyoso: http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/v1/docs/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install  ## the whole suite (SQLite unless DATABASE_URL points at PostgreSQL)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/python -m ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+check: install
+	$(BIN)/python manage.py check
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache

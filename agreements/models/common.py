@@ -1,0 +1,42 @@
+"""Pieces shared by the agreement models."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def zero_budget_field():
+    """A zero-budget flag derived by the database from municipal_cost_jpy (never set by hand)."""
+    return models.GeneratedField(
+        expression=models.Case(
+            models.When(municipal_cost_jpy=0, then=models.Value(True)),
+            default=models.Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("zero-budget"),
+    )
+
+
+def dates_in_order(first: str, second: str, name: str) -> models.CheckConstraint:
+    """A CheckConstraint that ``first`` ≤ ``second`` when both are set."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{first}__isnull": True})
+        | Q(**{f"{second}__isnull": True})
+        | Q(**{f"{first}__lte": models.F(second)}),
+        name=name,
+    )
+
+
+def check_dates_in_order(instance, first: str, second: str, message) -> dict:
+    """Model-level twin of ``dates_in_order``: returns {second: message} when out of order."""
+    a, b = getattr(instance, first), getattr(instance, second)
+    if a and b and a > b:
+        return {second: message}
+    return {}
+
+
+def raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,240 @@
+"""Every write to agreements goes through these functions: views, admin, API, tasks and commands.
+
+Each validates with the model's rules (full_clean), checks the actor's role, records the actor in
+the history, and runs in one transaction.
+"""
+
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from partnerships.access import access_for
+from partnerships.models import Role
+
+from .choices import AGREEMENT_TRANSITIONS, AgreementStatus, DeliverableStatus, ReviewStatus
+from .models import Agreement, Deliverable, Measurement, OutcomeIndicator, ProgressUpdate
+
+
+def _save(instance, *, by, **save_kwargs):
+    """Validate and save, recording who made the change in the history."""
+    instance.full_clean()
+    instance._history_user = by
+    instance.save(**save_kwargs)
+    return instance
+
+
+def _require_officer(user, municipality_id, role):
+    if user is not None and not access_for(user).is_officer(municipality_id, at_least=role):
+        raise PermissionDenied(_("You need the %(role)s role at this municipality.") % {"role": Role(role).label})
+
+
+# --- agreements --------------------------------------------------------------------------------
+
+
+def agreement_next_public_id(*, municipality, year: int) -> str:
+    """The next free public id of a municipality for a year: 272299-2024-001, -002, …"""
+    prefix = f"{municipality.code}-{year}-"
+    numbers = [
+        int(m.group(1))
+        for pid in Agreement.objects.filter(public_id__startswith=prefix).values_list("public_id", flat=True)
+        if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", pid))
+    ]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def agreement_create(*, municipality, by, fields=(), public_id: str | None = None, **data) -> Agreement:
+    """Log a new agreement as a draft, with a fresh public id unless one is given (imports)."""
+    _require_officer(by, municipality.pk, Role.EDITOR)
+    agreement = Agreement(municipality=municipality, created_by=by, **data)
+    year = (agreement.signed_on or timezone.localdate()).year
+    for _attempt in range(5):
+        agreement.public_id = public_id or agreement_next_public_id(municipality=municipality, year=year)
+        try:
+            with transaction.atomic():
+                _save(agreement, by=by)
+                agreement.fields.set(fields)
+            return agreement
+        except IntegrityError:
+            # Another officer took the same number at the same moment; take the next one.
+            if public_id:
+                raise
+            agreement.pk = None
+    raise ValidationError(_("Could not assign a public id; please try again."))
+
+
+@transaction.atomic
+def agreement_update(*, agreement, by, fields=None, **data) -> Agreement:
+    """Change an agreement's editable fields (not its status or publication)."""
+    _require_officer(by, agreement.municipality_id, Role.EDITOR)
+    for name in ("status", "published", "published_at", "public_id", "municipality"):
+        if name in data:
+            raise ValidationError({name: _("This field is changed by its own action, not by editing.")})
+    for name, value in data.items():
+        setattr(agreement, name, value)
+    _save(agreement, by=by)
+    if fields is not None:
+        agreement.fields.set(fields)
+    return agreement
+
+
+def _agreement_move(agreement, *, to, by, role=Role.EDITOR, **changes) -> Agreement:
+    _require_officer(by, agreement.municipality_id, role)
+    current = AgreementStatus(agreement.status)
+    if to not in AGREEMENT_TRANSITIONS[current]:
+        raise ValidationError(
+            {"status": _("An agreement cannot move from %(old)s to %(new)s.") % {"old": current.label, "new": to.label}}
+        )
+    for name, value in changes.items():
+        setattr(agreement, name, value)
+    agreement.status = to
+    return _save(agreement, by=by)
+
+
+@transaction.atomic
+def agreement_start_negotiation(*, agreement, by) -> Agreement:
+    """draft → negotiating."""
+    return _agreement_move(agreement, to=AgreementStatus.NEGOTIATING, by=by)
+
+
+@transaction.atomic
+def agreement_activate(*, agreement, by, signed_on=None) -> Agreement:
+    """draft / negotiating → active: the agreement has been signed."""
+    changes = {"signed_on": signed_on} if signed_on else {}
+    return _agreement_move(agreement, to=AgreementStatus.ACTIVE, by=by, **changes)
+
+
+@transaction.atomic
+def agreement_expire(*, agreement, by=None) -> Agreement:
+    """active → expired: the end date has passed without renewal."""
+    return _agreement_move(agreement, to=AgreementStatus.EXPIRED, by=by)
+
+
+@transaction.atomic
+def agreement_terminate(*, agreement, by) -> Agreement:
+    """negotiating / active → terminated: talks or the agreement ended early."""
+    return _agreement_move(agreement, to=AgreementStatus.TERMINATED, by=by)
+
+
+@transaction.atomic
+def agreement_publish(*, agreement, by) -> Agreement:
+    """Make the agreement and its records public. Approvers only."""
+    _require_officer(by, agreement.municipality_id, Role.APPROVER)
+    if not agreement.published:
+        agreement.published = True
+        agreement.published_at = timezone.now()
+        _save(agreement, by=by)
+    return agreement
+
+
+@transaction.atomic
+def agreement_unpublish(*, agreement, by) -> Agreement:
+    """Withdraw the agreement from the public. Approvers only."""
+    _require_officer(by, agreement.municipality_id, Role.APPROVER)
+    if agreement.published:
+        agreement.published = False
+        agreement.published_at = None
+        _save(agreement, by=by)
+    return agreement
+
+
+# --- partners' reports -------------------------------------------------------------------------
+
+
+def _require_partner_editor(user, organization_id):
+    if organization_id is None or not access_for(user).is_partner(organization_id, at_least=Role.EDITOR):
+        raise PermissionDenied(_("Only an editor of the responsible organization can report on this."))
+
+
+@transaction.atomic
+def progress_update_submit(*, deliverable: Deliverable, by, progress, status, note="", evidence=None, met_on=None):
+    """A partner reports progress on a deliverable its organization is responsible for."""
+    _require_partner_editor(by, deliverable.responsible_id)
+    update = ProgressUpdate(
+        deliverable=deliverable, progress=progress, status=status, note=note, met_on=met_on, submitted_by=by
+    )
+    if evidence:
+        update.evidence = evidence
+    return _save(update, by=by)
+
+
+def _require_reviewable(report):
+    if report.review_status != ReviewStatus.PENDING:
+        raise ValidationError(_("This report has already been reviewed."))
+
+
+@transaction.atomic
+def progress_update_accept(*, update: ProgressUpdate, by, comment: str = "") -> ProgressUpdate:
+    """Accept a report: it becomes the deliverable's progress and status. Approvers only."""
+    update = (
+        ProgressUpdate.objects.select_for_update()
+        .select_related("deliverable__initiative__agreement")
+        .get(pk=update.pk)
+    )
+    _require_officer(by, update.deliverable.initiative.agreement.municipality_id, Role.APPROVER)
+    _require_reviewable(update)
+    deliverable = update.deliverable
+    deliverable.progress = update.progress
+    deliverable.status = update.status
+    if update.status == DeliverableStatus.MET:
+        deliverable.met_on = update.met_on or timezone.localdate()
+    _save(deliverable, by=by)
+    update.review_status, update.review_comment = ReviewStatus.ACCEPTED, comment
+    update.reviewed_by, update.reviewed_at = by, timezone.now()
+    return _save(update, by=by)
+
+
+@transaction.atomic
+def progress_update_return(*, update: ProgressUpdate, by, comment: str) -> ProgressUpdate:
+    """Return a report to the partner with a comment saying what to fix. Approvers only."""
+    update = (
+        ProgressUpdate.objects.select_for_update()
+        .select_related("deliverable__initiative__agreement")
+        .get(pk=update.pk)
+    )
+    _require_officer(by, update.deliverable.initiative.agreement.municipality_id, Role.APPROVER)
+    _require_reviewable(update)
+    update.review_status, update.review_comment = ReviewStatus.RETURNED, comment
+    update.reviewed_by, update.reviewed_at = by, timezone.now()
+    return _save(update, by=by)
+
+
+# --- measurements ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def measurement_record(*, indicator: OutcomeIndicator, by, **data) -> Measurement:
+    """Record a value. An officer's (editor) value is accepted; a partner's waits for review."""
+    access = access_for(by)
+    municipality_id = indicator.agreement.municipality_id
+    if access.is_officer(municipality_id, at_least=Role.EDITOR):
+        review_status = ReviewStatus.ACCEPTED
+    else:
+        _require_partner_editor(by, indicator.reporter_id)
+        review_status = ReviewStatus.PENDING
+        data["verified"] = False  # a partner cannot verify its own value
+    measurement = Measurement(indicator=indicator, reported_by=by, review_status=review_status, **data)
+    return _save(measurement, by=by)
+
+
+def _review_measurement(measurement, *, by, status, comment):
+    measurement = Measurement.objects.select_for_update().select_related("indicator__agreement").get(pk=measurement.pk)
+    _require_officer(by, measurement.indicator.agreement.municipality_id, Role.APPROVER)
+    _require_reviewable(measurement)
+    measurement.review_status, measurement.review_comment = status, comment
+    measurement.reviewed_by, measurement.reviewed_at = by, timezone.now()
+    return _save(measurement, by=by)
+
+
+@transaction.atomic
+def measurement_accept(*, measurement: Measurement, by, comment: str = "") -> Measurement:
+    """Accept a partner's measurement; it becomes public with the agreement. Approvers only."""
+    return _review_measurement(measurement, by=by, status=ReviewStatus.ACCEPTED, comment=comment)
+
+
+@transaction.atomic
+def measurement_return(*, measurement: Measurement, by, comment: str) -> Measurement:
+    """Return a partner's measurement with a comment. Approvers only."""
+    return _review_measurement(measurement, by=by, status=ReviewStatus.RETURNED, comment=comment)

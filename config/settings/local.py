@@ -1,0 +1,5 @@
+"""Development on a laptop: SQLite, debug on, mail to the console."""
+
+from .base import *  # noqa: F401
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)

@@ -1,0 +1,10 @@
+"""The test suite. DATABASE_URL (set by .ci/run) runs it on PostgreSQL; otherwise SQLite."""
+
+from .base import *  # noqa: F401
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+MEDIA_ROOT = BASE_DIR / ".test-media"
+CELERY_TASK_ALWAYS_EAGER = False

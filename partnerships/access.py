@@ -1,0 +1,61 @@
+"""What a user may see and do, derived from memberships (read once per request, then cached).
+
+Officers: viewer < editor < approver, per municipality. Partner users: viewer < editor, per
+organization. Superusers may do everything.
+"""
+
+from dataclasses import dataclass, field
+
+from .models import Role
+
+_RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.APPROVER: 3}
+
+
+@dataclass(frozen=True)
+class Access:
+    is_superuser: bool = False
+    officer_roles: dict[int, str] = field(default_factory=dict)  # municipality id -> role
+    partner_roles: dict[int, str] = field(default_factory=dict)  # organization id -> role
+
+    def municipalities(self, at_least: str = Role.VIEWER) -> set[int]:
+        """Ids of the municipalities where the user holds at least this role."""
+        return {m for m, r in self.officer_roles.items() if _RANK[r] >= _RANK[at_least]}
+
+    def organizations(self, at_least: str = Role.VIEWER) -> set[int]:
+        """Ids of the organizations where the user holds at least this role."""
+        return {o for o, r in self.partner_roles.items() if _RANK[r] >= _RANK[at_least]}
+
+    def is_officer(self, municipality_id: int, at_least: str = Role.VIEWER) -> bool:
+        if self.is_superuser:
+            return True
+        role = self.officer_roles.get(municipality_id)
+        return role is not None and _RANK[role] >= _RANK[at_least]
+
+    def is_partner(self, organization_id: int, at_least: str = Role.VIEWER) -> bool:
+        if self.is_superuser:
+            return True
+        role = self.partner_roles.get(organization_id)
+        return role is not None and _RANK[role] >= _RANK[at_least]
+
+
+ANONYMOUS = Access()
+
+
+def access_for(user) -> Access:
+    """The user's access, computed with one query and cached on the user object."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_kyoso_access", None)
+    if cached is not None:
+        return cached
+    officer, partner = {}, {}
+    for municipality_id, organization_id, role in user.memberships.values_list(
+        "municipality_id", "organization_id", "role"
+    ):
+        if municipality_id:
+            officer[municipality_id] = role
+        else:
+            partner[organization_id] = role
+    access = Access(is_superuser=user.is_superuser, officer_roles=officer, partner_roles=partner)
+    user._kyoso_access = access
+    return access
