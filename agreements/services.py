@@ -152,6 +152,8 @@ def _require_partner_editor(user, organization_id):
 def progress_update_submit(*, deliverable: Deliverable, by, progress, status, note="", evidence=None, met_on=None):
     """A partner reports progress on a deliverable its organization is responsible for."""
     _require_partner_editor(by, deliverable.responsible_id)
+    if status == DeliverableStatus.MET and met_on is None:
+        met_on = timezone.localdate()  # reported as met today unless the partner says when
     update = ProgressUpdate(
         deliverable=deliverable, progress=progress, status=status, note=note, met_on=met_on, submitted_by=by
     )

@@ -2,9 +2,17 @@ import os
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from partnerships.models import Role
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Assertions read messages in English (the source language); requests still negotiate ja/en."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -1,0 +1,186 @@
+"""Service functions: the lifecycle, publication, reports and their review, with roles enforced."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from agreements import services
+from agreements.models import Agreement
+from tests.factories import (
+    AgreementFactory,
+    DeliverableFactory,
+    InitiativeFactory,
+    OutcomeIndicatorFactory,
+    PartyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def test_create_assigns_the_next_public_id_of_the_city_and_year(city, editor):
+    first = services.agreement_create(
+        municipality=city, by=editor, kind="comprehensive", title="包括連携協定", signed_on=D(2024, 7, 1)
+    )
+    second = services.agreement_create(
+        municipality=city, by=editor, kind="individual", title="個別協定", signed_on=D(2024, 9, 1), parent=first
+    )
+    assert (first.public_id, second.public_id) == ("272299-2024-001", "272299-2024-002")
+    assert first.status == "draft" and not first.published
+    assert first.history.first().history_user == editor
+
+
+def test_create_sets_cooperation_fields(city, editor):
+    from agreements.models import CooperationField
+
+    fields = CooperationField.objects.filter(code__in=["childcare", "education"])
+    agreement = services.agreement_create(municipality=city, by=editor, kind="other", title="t", fields=fields)
+    assert set(agreement.fields.values_list("code", flat=True)) == {"childcare", "education"}
+
+
+def test_create_validates_with_the_model_rules(city, editor):
+    with pytest.raises(ValidationError) as error:
+        services.agreement_create(
+            municipality=city, by=editor, kind="other", title="t", starts_on=D(2025, 1, 1), ends_on=D(2024, 1, 1)
+        )
+    assert "ends_on" in error.value.message_dict
+    assert not Agreement.objects.exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("who", ["viewer", "other_editor", "partner"])
+def test_only_editors_of_the_city_create_agreements(city, who, request):
+    with pytest.raises(PermissionDenied):
+        services.agreement_create(municipality=city, by=request.getfixturevalue(who), kind="other", title="t")
+
+
+def test_lifecycle_moves_along_the_allowed_path(city, editor):
+    agreement = AgreementFactory(municipality=city)
+    services.agreement_start_negotiation(agreement=agreement, by=editor)
+    services.agreement_activate(agreement=agreement, by=editor)
+    services.agreement_expire(agreement=agreement)
+    assert agreement.status == "expired"
+    assert [h.status for h in agreement.history.all()][:3] == ["expired", "active", "negotiating"]
+
+
+def test_lifecycle_refuses_a_move_outside_it(city, editor):
+    agreement = AgreementFactory(municipality=city)
+    with pytest.raises(ValidationError) as error:
+        services.agreement_expire(agreement=agreement, by=editor)
+    assert "cannot move from Draft to Expired" in str(error.value)
+    agreement.refresh_from_db()
+    assert agreement.status == "draft"
+
+
+def test_activation_needs_a_signature_date(city, editor):
+    agreement = AgreementFactory(municipality=city, signed_on=None, starts_on=None)
+    with pytest.raises(ValidationError) as error:
+        services.agreement_activate(agreement=agreement, by=editor)
+    assert "signed_on" in error.value.message_dict
+    services.agreement_activate(agreement=Agreement.objects.get(pk=agreement.pk), by=editor, signed_on=D(2024, 1, 5))
+
+
+def test_terminated_is_final(city, editor):
+    agreement = AgreementFactory(municipality=city)
+    services.agreement_activate(agreement=agreement, by=editor)
+    services.agreement_terminate(agreement=agreement, by=editor)
+    with pytest.raises(ValidationError):
+        services.agreement_activate(agreement=agreement, by=editor)
+
+
+def test_update_cannot_touch_status_or_publication(city, editor):
+    agreement = AgreementFactory(municipality=city)
+    with pytest.raises(ValidationError):
+        services.agreement_update(agreement=agreement, by=editor, status="active")
+    with pytest.raises(ValidationError):
+        services.agreement_update(agreement=agreement, by=editor, published=True)
+    services.agreement_update(agreement=agreement, by=editor, title="新しい題名")
+    assert Agreement.objects.get(pk=agreement.pk).title == "新しい題名"
+
+
+def test_only_approvers_publish(city, editor, approver, other_editor):
+    agreement = AgreementFactory(municipality=city)
+    for user in (editor, other_editor):
+        with pytest.raises(PermissionDenied):
+            services.agreement_publish(agreement=agreement, by=user)
+    services.agreement_publish(agreement=agreement, by=approver)
+    agreement.refresh_from_db()
+    assert agreement.published and agreement.published_at
+    services.agreement_unpublish(agreement=agreement, by=approver)
+    assert not Agreement.objects.get(pk=agreement.pk).published
+
+
+@pytest.fixture
+def deliverable(city, organization):
+    agreement = AgreementFactory(municipality=city)
+    PartyFactory(agreement=agreement, organization=organization)
+    return DeliverableFactory(initiative=InitiativeFactory(agreement=agreement), responsible=organization)
+
+
+def test_partner_reports_progress_and_approver_accepts_it(deliverable, partner, approver):
+    update = services.progress_update_submit(deliverable=deliverable, by=partner, progress=100, status="met")
+    assert update.review_status == "pending"
+    deliverable.refresh_from_db()
+    assert deliverable.progress == 0  # a report changes nothing until it is accepted
+    services.progress_update_accept(update=update, by=approver)
+    deliverable.refresh_from_db()
+    assert (deliverable.progress, deliverable.status) == (100, "met")
+    assert deliverable.met_on is not None
+    with pytest.raises(ValidationError):
+        services.progress_update_accept(update=update, by=approver)  # reviewed once only
+
+
+def test_return_needs_a_comment_and_leaves_the_deliverable(deliverable, partner, approver):
+    update = services.progress_update_submit(deliverable=deliverable, by=partner, progress=30, status="in_progress")
+    with pytest.raises(ValidationError):
+        services.progress_update_return(update=update, by=approver, comment="  ")
+    services.progress_update_return(update=update, by=approver, comment="証拠資料を添付してください")
+    update.refresh_from_db()
+    deliverable.refresh_from_db()
+    assert update.review_status == "returned" and deliverable.progress == 0
+
+
+def test_partner_cannot_report_on_another_organizations_deliverable(deliverable, partner):
+    other = DeliverableFactory(initiative=deliverable.initiative, responsible=None)
+    with pytest.raises(PermissionDenied):
+        services.progress_update_submit(deliverable=other, by=partner, progress=10, status="in_progress")
+
+
+def test_editors_cannot_review_reports(deliverable, partner, editor, other_editor):
+    update = services.progress_update_submit(deliverable=deliverable, by=partner, progress=10, status="in_progress")
+    for user in (editor, other_editor, partner):
+        with pytest.raises(PermissionDenied):
+            services.progress_update_accept(update=update, by=user)
+
+
+def test_partner_measurement_waits_for_review_and_cannot_self_verify(city, organization, partner, approver):
+    agreement = AgreementFactory(municipality=city)
+    PartyFactory(agreement=agreement, organization=organization)
+    indicator = OutcomeIndicatorFactory(agreement=agreement, reporter=organization)
+    measurement = services.measurement_record(
+        indicator=indicator, by=partner, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31),
+        value=Decimal(9), measured_by="partner", verified=True,
+    )
+    assert measurement.review_status == "pending" and measurement.verified is False
+    services.measurement_accept(measurement=measurement, by=approver)
+    measurement.refresh_from_db()
+    assert measurement.review_status == "accepted"
+
+
+def test_partner_cannot_report_a_kpi_it_does_not_report(city, partner):
+    indicator = OutcomeIndicatorFactory(agreement=AgreementFactory(municipality=city), reporter=None)
+    with pytest.raises(PermissionDenied):
+        services.measurement_record(
+            indicator=indicator, by=partner, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31),
+            value=Decimal(1), measured_by="partner",
+        )
+
+
+def test_officer_measurement_is_accepted_at_once(city, editor):
+    indicator = OutcomeIndicatorFactory(agreement=AgreementFactory(municipality=city))
+    measurement = services.measurement_record(
+        indicator=indicator, by=editor, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31),
+        value=Decimal(5), measured_by="city", verified=True,
+    )
+    assert measurement.review_status == "accepted" and measurement.verified
