@@ -5,6 +5,10 @@ from django.db.models import ExpressionWrapper, F, FloatField, Q, Sum
 
 from partnerships.access import access_for
 
+# Q() would vanish when combined with "|", so "everything" and "nothing" are spelled out.
+NOTHING = Q(pk__in=[])
+EVERYTHING = ~NOTHING
+
 
 class AgreementQuerySet(models.QuerySet):
     def published(self):
@@ -79,3 +83,25 @@ class MeasurementQuerySet(models.QuerySet):
     def pending(self):
         """Measurements waiting for an officer's review."""
         return self.filter(review_status="pending")
+
+
+def agreement_member_q(user, prefix: str = "") -> Q:
+    """Records under agreements where the user is a member: an officer of the municipality or a user of
+    a party organization. ``prefix`` is the path from the queried model to its agreement, e.g.
+    "initiative__agreement__"."""
+    access = access_for(user)
+    if access.is_superuser:
+        return EVERYTHING
+    condition = NOTHING
+    if access.officer_roles:
+        condition |= Q(**{f"{prefix}municipality_id__in": access.municipalities()})
+    if access.partner_roles:
+        condition |= Q(**{f"{prefix}pk__in": _party_agreements(access.organizations())})
+    return condition
+
+
+def agreement_visible_q(user, prefix: str = "") -> Q:
+    """Records under published agreements, or under agreements where the user is a member."""
+    if access_for(user).is_superuser:
+        return EVERYTHING
+    return Q(**{f"{prefix}published": True}) | agreement_member_q(user, prefix)

@@ -221,11 +221,13 @@ def measurement_record(*, indicator: OutcomeIndicator, by, **data) -> Measuremen
     return _save(measurement, by=by)
 
 
-def _review_measurement(measurement, *, by, status, comment):
+def _review_measurement(measurement, *, by, status, comment, verified=None):
     measurement = Measurement.objects.select_for_update().select_related("indicator__agreement").get(pk=measurement.pk)
     _require_officer(by, measurement.indicator.agreement.municipality_id, Role.APPROVER)
     _require_reviewable(measurement)
     measurement.review_status, measurement.review_comment = status, comment
+    if verified is not None:
+        measurement.verified = verified
     measurement.reviewed_by, measurement.reviewed_at = by, timezone.now()
     return _save(measurement, by=by)
 
@@ -233,10 +235,58 @@ def _review_measurement(measurement, *, by, status, comment):
 @transaction.atomic
 def measurement_accept(*, measurement: Measurement, by, comment: str = "") -> Measurement:
     """Accept a partner's measurement; it becomes public with the agreement. Approvers only."""
-    return _review_measurement(measurement, by=by, status=ReviewStatus.ACCEPTED, comment=comment)
+    # Accepting is the municipality's check: the value is then verified, no longer self-reported.
+    return _review_measurement(measurement, by=by, status=ReviewStatus.ACCEPTED, comment=comment, verified=True)
 
 
 @transaction.atomic
 def measurement_return(*, measurement: Measurement, by, comment: str) -> Measurement:
     """Return a partner's measurement with a comment. Approvers only."""
     return _review_measurement(measurement, by=by, status=ReviewStatus.RETURNED, comment=comment)
+
+
+# --- records under an agreement (parties, initiatives, deliverables, KPIs, documents, amendments) ----
+
+
+def agreement_of(instance) -> Agreement:
+    """The agreement a record belongs to, whatever the record."""
+    if isinstance(instance, Agreement):
+        return instance
+    if hasattr(instance, "agreement_id"):
+        return instance.agreement
+    if hasattr(instance, "initiative_id"):  # Deliverable
+        return instance.initiative.agreement
+    if hasattr(instance, "indicator_id"):  # Measurement
+        return instance.indicator.agreement
+    if hasattr(instance, "deliverable_id"):  # ProgressUpdate
+        return instance.deliverable.initiative.agreement
+    raise TypeError(f"{type(instance).__name__} does not belong to an agreement")
+
+
+@transaction.atomic
+def agreement_record_save(*, instance, by):
+    """Create or change a record under an agreement. Editors of the agreement's municipality only."""
+    _require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
+    return _save(instance, by=by)
+
+
+@transaction.atomic
+def agreement_record_delete(*, instance, by) -> None:
+    """Delete a record under an agreement (its history is kept). Editors of the municipality only."""
+    _require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
+    instance._history_user = by
+    instance.delete()
+
+
+@transaction.atomic
+def agreement_delete(*, agreement, by) -> None:
+    """Delete an agreement that never left the draft stage and was never published."""
+    _require_officer(by, agreement.municipality_id, Role.EDITOR)
+    if agreement.status != AgreementStatus.DRAFT or agreement.published:
+        raise ValidationError(
+            _("Only an unpublished draft can be deleted; terminate or unpublish the agreement instead.")
+        )
+    if agreement.children.exists():
+        raise ValidationError(_("Individual agreements are made under this agreement; delete them first."))
+    agreement._history_user = by
+    agreement.delete()

@@ -1,7 +1,38 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from .views.agreements import (
+    AgreementViewSet,
+    DocumentViewSet,
+    IndicatorViewSet,
+    InitiativeViewSet,
+    PartyViewSet,
+)
+from .views.auth import TokenObtainView, TokenViewSet
+from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
+from .views.progress import DeliverableViewSet, MeasurementViewSet, ProgressUpdateViewSet
+
+router = DefaultRouter()
+router.register("municipalities", MunicipalityViewSet, basename="municipality")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("deliverables", DeliverableViewSet, basename="deliverable")
+router.register("progress-updates", ProgressUpdateViewSet, basename="progressupdate")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("measurements", MeasurementViewSet, basename="measurement")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("auth/tokens", TokenViewSet, basename="token")
+
+parties = PartyViewSet.as_view({"get": "list", "post": "create"})
+party = PartyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"})
 
 urlpatterns = [
+    path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
+    path("agreements/<str:agreement_public_id>/parties/", parties, name="agreement-parties"),
+    path("agreements/<str:agreement_public_id>/parties/<int:pk>/", party, name="agreement-party"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include(router.urls)),
 ]

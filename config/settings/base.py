@@ -26,7 +26,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
+    "accounts",
     "partnerships",
     "agreements",
     "api",
@@ -109,12 +111,45 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.HashedTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadOrEditorWrite"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kyoso API",
-    "DESCRIPTION": "Public–private partnerships and zero-budget projects of Japanese municipalities.",
+    "DESCRIPTION": (
+        "Public–private partnerships and zero-budget projects (ゼロ予算事業) of Japanese municipalities. "
+        "Anonymous callers read published records; officers and partners authenticate with "
+        "`Authorization: Token <key>` (POST /api/v1/auth/token/). Changes need `If-Match: <ETag>`."
+    ),
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served by the app: the documentation works with no internet access
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AgreementStatusEnum": "agreements.choices.AgreementStatus",
+        "InitiativeStatusEnum": "agreements.choices.InitiativeStatus",
+        "DeliverableStatusEnum": "agreements.choices.DeliverableStatus",
+        "ReviewStatusEnum": "agreements.choices.ReviewStatus",
+    },
 }
+# Bodies larger than this are refused with 413 (uploads have their own per-file limit).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+KYOSO_MAX_UPLOAD_BYTES = env.int("KYOSO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 # Celery: JSON only, bounded tasks. The broker defaults to an embedded one (see local.py).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
@@ -127,6 +162,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# API tokens and login throttling.
+KYOSO_API_TOKEN_DAYS = env.int("KYOSO_API_TOKEN_DAYS", default=90)
+KYOSO_LOGIN_FAILURE_LIMIT = env.int("KYOSO_LOGIN_FAILURE_LIMIT", default=5)
+KYOSO_LOGIN_FAILURE_WINDOW = env.int("KYOSO_LOGIN_FAILURE_WINDOW", default=15 * 60)
 
 # Demo accounts' password (load_demo).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="kyoso-demo")

@@ -3,3 +3,7 @@
 from .base import *  # noqa: F401
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+
+# Serve static files from the apps' folders without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

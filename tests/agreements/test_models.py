@@ -35,13 +35,17 @@ def assert_invalid(instance, field):
 
 
 def test_agreement_end_before_start_is_rejected(city):
-    agreement = AgreementFactory.build(municipality=city, public_id="272299-2024-001", starts_on=D(2024, 4, 1), ends_on=D(2024, 3, 31))
+    agreement = AgreementFactory.build(
+        municipality=city, public_id="272299-2024-001", starts_on=D(2024, 4, 1), ends_on=D(2024, 3, 31)
+    )
     assert "end date" in assert_invalid(agreement, "ends_on")
     assert_db_rejects(agreement.save)
 
 
 def test_agreement_cannot_start_before_it_is_signed(city):
-    agreement = AgreementFactory.build(municipality=city, public_id="272299-2024-001", signed_on=D(2024, 5, 1), starts_on=D(2024, 4, 1))
+    agreement = AgreementFactory.build(
+        municipality=city, public_id="272299-2024-001", signed_on=D(2024, 5, 1), starts_on=D(2024, 4, 1)
+    )
     assert "signed" in assert_invalid(agreement, "starts_on")
     assert_db_rejects(agreement.save)
 
@@ -188,8 +192,11 @@ def test_indicator_target_must_improve_in_its_direction():
 def test_one_measurement_per_indicator_and_period():
     measurement = MeasurementFactory()
     duplicate = Measurement(
-        indicator=measurement.indicator, period_start=measurement.period_start, period_end=measurement.period_end,
-        value=Decimal(5), measured_by="city",
+        indicator=measurement.indicator,
+        period_start=measurement.period_start,
+        period_end=measurement.period_end,
+        value=Decimal(5),
+        measured_by="city",
     )
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
@@ -198,7 +205,9 @@ def test_one_measurement_per_indicator_and_period():
 
 
 def test_measurement_period_in_order():
-    measurement = MeasurementFactory.build(indicator=OutcomeIndicatorFactory(), period_start=D(2025, 1, 1), period_end=D(2024, 1, 1))
+    measurement = MeasurementFactory.build(
+        indicator=OutcomeIndicatorFactory(), period_start=D(2025, 1, 1), period_end=D(2024, 1, 1)
+    )
     assert_invalid(measurement, "period_end")
     assert_db_rejects(measurement.save)
 

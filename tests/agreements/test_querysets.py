@@ -15,7 +15,9 @@ def agreements(city, other_city, organization):
         "own_draft": AgreementFactory(municipality=city),
         "own_published": AgreementFactory(municipality=city, published=True, published_at="2024-05-01T00:00+09:00"),
         "other_draft": AgreementFactory(municipality=other_city),
-        "partner_draft": PartyFactory(agreement=AgreementFactory(municipality=other_city), organization=organization).agreement,
+        "partner_draft": PartyFactory(
+            agreement=AgreementFactory(municipality=other_city), organization=organization
+        ).agreement,
     }
 
 

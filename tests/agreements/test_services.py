@@ -159,8 +159,13 @@ def test_partner_measurement_waits_for_review_and_cannot_self_verify(city, organ
     PartyFactory(agreement=agreement, organization=organization)
     indicator = OutcomeIndicatorFactory(agreement=agreement, reporter=organization)
     measurement = services.measurement_record(
-        indicator=indicator, by=partner, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31),
-        value=Decimal(9), measured_by="partner", verified=True,
+        indicator=indicator,
+        by=partner,
+        period_start=D(2024, 4, 1),
+        period_end=D(2025, 3, 31),
+        value=Decimal(9),
+        measured_by="partner",
+        verified=True,
     )
     assert measurement.review_status == "pending" and measurement.verified is False
     services.measurement_accept(measurement=measurement, by=approver)
@@ -172,15 +177,24 @@ def test_partner_cannot_report_a_kpi_it_does_not_report(city, partner):
     indicator = OutcomeIndicatorFactory(agreement=AgreementFactory(municipality=city), reporter=None)
     with pytest.raises(PermissionDenied):
         services.measurement_record(
-            indicator=indicator, by=partner, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31),
-            value=Decimal(1), measured_by="partner",
+            indicator=indicator,
+            by=partner,
+            period_start=D(2024, 4, 1),
+            period_end=D(2025, 3, 31),
+            value=Decimal(1),
+            measured_by="partner",
         )
 
 
 def test_officer_measurement_is_accepted_at_once(city, editor):
     indicator = OutcomeIndicatorFactory(agreement=AgreementFactory(municipality=city))
     measurement = services.measurement_record(
-        indicator=indicator, by=editor, period_start=D(2024, 4, 1), period_end=D(2025, 3, 31),
-        value=Decimal(5), measured_by="city", verified=True,
+        indicator=indicator,
+        by=editor,
+        period_start=D(2024, 4, 1),
+        period_end=D(2025, 3, 31),
+        value=Decimal(5),
+        measured_by="city",
+        verified=True,
     )
     assert measurement.review_status == "accepted" and measurement.verified

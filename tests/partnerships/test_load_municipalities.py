@@ -1,5 +1,7 @@
 """load_municipalities: the whole national list, idempotent, and strict about check digits."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
@@ -8,11 +10,17 @@ from partnerships.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
-OFFICIAL_HEADER = ["団体コード", "都道府県名\n（漢字）", "市区町村名\n（漢字）", "都道府県名\n（カナ）", "市区町村名\n（カナ）"]
+OFFICIAL_HEADER = [
+    "団体コード",
+    "都道府県名\n（漢字）",
+    "市区町村名\n（漢字）",
+    "都道府県名\n（カナ）",
+    "市区町村名\n（カナ）",
+]
 
 
 def test_loads_every_prefecture_municipality_and_ward():
-    call_command("load_municipalities", stdout=open("/dev/null", "w"))
+    call_command("load_municipalities", stdout=StringIO())
     kinds = Municipality.objects.values_list("kind", flat=True)
     assert Municipality.objects.prefectures().count() == 47
     assert len([k for k in kinds if k not in ("prefecture", "ward")]) == 1741
@@ -64,9 +72,10 @@ def test_wrong_check_digit_is_named_and_nothing_is_loaded(tmp_path):
         tmp_path / "list.csv",
         [["270008", "大阪府", "", "ｵｵｻｶﾌ", ""], ["272290", "大阪府", "四條畷市", "ｵｵｻｶﾌ", "ｼｼﾞｮｳﾅﾜﾃｼ"]],
     )
+    err = StringIO()
     with pytest.raises(CommandError, match="1 row"):
-        call_command("load_municipalities", file=path, stderr=open(path.with_suffix(".err"), "w"))
-    report = path.with_suffix(".err").read_text()
+        call_command("load_municipalities", file=path, stderr=err)
+    report = err.getvalue()
     assert "272290" in report and "四條畷市" in report and "line 3" in report and "check digit should be 9" in report
     assert not Municipality.objects.exists()
 
@@ -76,7 +85,7 @@ def test_skip_invalid_loads_the_valid_rows(tmp_path):
         tmp_path / "list.csv",
         [["270008", "大阪府", "", "ｵｵｻｶﾌ", ""], ["272290", "大阪府", "四條畷市", "ｵｵｻｶﾌ", "ｼｼﾞｮｳﾅﾜﾃｼ"]],
     )
-    call_command("load_municipalities", file=path, skip_invalid=True, stderr=open("/dev/null", "w"))
+    call_command("load_municipalities", file=path, skip_invalid=True, stderr=StringIO())
     assert list(Municipality.objects.values_list("code", flat=True)) == ["270008"]
 
 

@@ -35,7 +35,9 @@ def test_municipality_derives_corporate_number_and_prefecture_code(city):
 
 
 def test_municipality_code_is_unique(city):
-    assert_db_rejects(lambda: Municipality.objects.create(code="272299", name="x", kind="city", prefecture=city.prefecture))
+    assert_db_rejects(
+        lambda: Municipality.objects.create(code="272299", name="x", kind="city", prefecture=city.prefecture)
+    )
 
 
 def test_municipality_outside_its_prefecture_is_rejected():

@@ -1,0 +1,200 @@
+"""One FilterSet per model, shared by the API and the pages. Parameter names are a public contract:
+municipality (6-digit code), prefecture (2-digit code), organization (法人番号), field, kind, status,
+signed_after / signed_before, ends_before, zero_budget, published, q, ordering."""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from partnerships.filters import BooleanFilter, CodeFilter, municipality_filter, prefecture_filter
+from partnerships.models import Organization
+
+from .choices import AgreementKind, AgreementStatus, DeliverableStatus, InitiativeStatus, ReviewStatus
+from .models import (
+    Agreement,
+    CooperationField,
+    Deliverable,
+    Document,
+    Initiative,
+    Measurement,
+    OutcomeIndicator,
+    Party,
+    ProgressUpdate,
+)
+
+
+def organization_filter(method):
+    return CodeFilter(
+        method=method,
+        regex=r"^\d{13}$",
+        label=_("organization (法人番号)"),
+        message=_("Give a 13-digit corporate number (法人番号)."),
+    )
+
+
+class AgreementFilterSet(filters.FilterSet):
+    municipality = municipality_filter()
+    prefecture = prefecture_filter()
+    organization = organization_filter("filter_organization")
+    field = filters.ModelChoiceFilter(
+        field_name="fields",
+        to_field_name="code",
+        queryset=CooperationField.objects.all(),
+        label=_("cooperation field"),
+    )
+    kind = filters.ChoiceFilter(choices=AgreementKind.choices, label=_("kind"))
+    status = filters.MultipleChoiceFilter(choices=AgreementStatus.choices, label=_("status"))
+    signed_after = filters.DateFilter(field_name="signed_on", lookup_expr="gte", label=_("signed on or after"))
+    signed_before = filters.DateFilter(field_name="signed_on", lookup_expr="lte", label=_("signed on or before"))
+    ends_before = filters.DateFilter(field_name="ends_on", lookup_expr="lte", label=_("ends on or before"))
+    zero_budget = BooleanFilter(label=_("zero-budget"))
+    published = BooleanFilter(label=_("published"))
+    q = filters.CharFilter(method="filter_text", label=_("free text"))
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("signed_on", "signed_on"),
+            ("ends_on", "ends_on"),
+            ("public_id", "public_id"),
+            ("title", "title"),
+            ("updated_at", "updated_at"),
+        ),
+        label=_("ordering"),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(pk__in=Party.objects.filter(organization__corporate_number=value).values("agreement_id"))
+
+    def filter_text(self, queryset, name, value):
+        condition = Q()
+        for word in value.split()[:5]:  # every word must match somewhere
+            condition &= (
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(title_en__icontains=word)
+                | Q(public_id__icontains=word)
+                | Q(municipality__name__icontains=word)
+            )
+        return queryset.filter(condition)
+
+    @property
+    def qs(self):
+        # Filtering on the M2M "fields" can duplicate rows.
+        queryset = super().qs
+        return queryset.distinct() if self.form.cleaned_data.get("field") else queryset
+
+
+class AgreementChildFilterSet(filters.FilterSet):
+    """Filters every record under an agreement shares: by agreement, municipality, prefecture, published."""
+
+    agreement = filters.CharFilter(field_name="agreement__public_id", label=_("agreement (public id)"))
+    municipality = municipality_filter("agreement__municipality__code")
+    prefecture = prefecture_filter("agreement__municipality__prefecture_code")
+    published = BooleanFilter(field_name="agreement__published", label=_("published"))
+
+
+class PartyFilterSet(AgreementChildFilterSet):
+    organization = CodeFilter(
+        field_name="organization__corporate_number",
+        regex=r"^\d{13}$",
+        label=_("organization (法人番号)"),
+        message=_("Give a 13-digit corporate number (法人番号)."),
+    )
+
+    class Meta:
+        model = Party
+        fields = ["role"]
+
+
+class InitiativeFilterSet(AgreementChildFilterSet):
+    field = filters.CharFilter(field_name="field__code", label=_("cooperation field"))
+    status = filters.MultipleChoiceFilter(choices=InitiativeStatus.choices, label=_("status"))
+    zero_budget = BooleanFilter(label=_("zero-budget"))
+
+    class Meta:
+        model = Initiative
+        fields = []
+
+
+class DeliverableFilterSet(filters.FilterSet):
+    agreement = filters.CharFilter(field_name="initiative__agreement__public_id", label=_("agreement (public id)"))
+    initiative = filters.NumberFilter(field_name="initiative_id", label=_("initiative"))
+    municipality = municipality_filter("initiative__agreement__municipality__code")
+    organization = CodeFilter(
+        field_name="responsible__corporate_number",
+        regex=r"^\d{13}$",
+        label=_("responsible (法人番号)"),
+        message=_("Give a 13-digit corporate number (法人番号)."),
+    )
+    status = filters.MultipleChoiceFilter(choices=DeliverableStatus.choices, label=_("status"))
+    due_after = filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("due on or after"))
+    due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("due on or before"))
+
+    class Meta:
+        model = Deliverable
+        fields = []
+
+
+class ProgressUpdateFilterSet(filters.FilterSet):
+    deliverable = filters.NumberFilter(field_name="deliverable_id", label=_("deliverable"))
+    agreement = filters.CharFilter(
+        field_name="deliverable__initiative__agreement__public_id", label=_("agreement (public id)")
+    )
+    municipality = municipality_filter("deliverable__initiative__agreement__municipality__code")
+    review_status = filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("review"))
+
+    class Meta:
+        model = ProgressUpdate
+        fields = []
+
+
+class IndicatorFilterSet(AgreementChildFilterSet):
+    class Meta:
+        model = OutcomeIndicator
+        fields = ["direction"]
+
+
+class MeasurementFilterSet(filters.FilterSet):
+    indicator = filters.NumberFilter(field_name="indicator_id", label=_("indicator"))
+    agreement = filters.CharFilter(field_name="indicator__agreement__public_id", label=_("agreement (public id)"))
+    municipality = municipality_filter("indicator__agreement__municipality__code")
+    period_after = filters.DateFilter(field_name="period_start", lookup_expr="gte", label=_("period from"))
+    period_before = filters.DateFilter(field_name="period_end", lookup_expr="lte", label=_("period to"))
+    review_status = filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("review"))
+    verified = BooleanFilter(label=_("verified"))
+
+    class Meta:
+        model = Measurement
+        fields = []
+
+
+class DocumentFilterSet(AgreementChildFilterSet):
+    class Meta:
+        model = Document
+        fields = ["kind"]
+
+
+class OrganizationFilterSet(filters.FilterSet):
+    prefecture = CodeFilter(
+        field_name="prefecture__prefecture_code",
+        regex=r"^\d{2}$",
+        label=_("prefecture (2-digit code)"),
+        message=_("Give a 2-digit prefecture code, e.g. 27 for 大阪府."),
+    )
+    corporate_number = CodeFilter(
+        field_name="corporate_number",
+        regex=r"^\d{13}$",
+        label=_("法人番号"),
+        message=_("Give a 13-digit corporate number (法人番号)."),
+    )
+    q = filters.CharFilter(method="filter_text", label=_("free text"))
+
+    class Meta:
+        model = Organization
+        fields = ["kind"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(kana__icontains=value) | Q(name_en__icontains=value))

@@ -1,0 +1,306 @@
+from rest_framework import serializers
+
+from agreements.models import (
+    Agreement,
+    CooperationField,
+    Deliverable,
+    Document,
+    Initiative,
+    Measurement,
+    OutcomeIndicator,
+    Party,
+    ProgressUpdate,
+)
+from agreements.querysets import agreement_visible_q
+from partnerships.models import Department, Municipality, Organization
+
+from .base import ValidatedModelSerializer
+
+
+def visible_agreements(user):
+    return Agreement.objects.visible_to(user)
+
+
+def visible_initiatives(user):
+    return Initiative.objects.filter(agreement_visible_q(user, "agreement__"))
+
+
+def visible_deliverables(user):
+    return Deliverable.objects.filter(agreement_visible_q(user, "initiative__agreement__"))
+
+
+def visible_indicators(user):
+    return OutcomeIndicator.objects.filter(agreement_visible_q(user, "agreement__"))
+
+
+class PartySerializer(ValidatedModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_corporate_number = serializers.CharField(
+        source="organization.corporate_number", read_only=True, allow_null=True, help_text="法人番号"
+    )
+
+    class Meta:
+        model = Party
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "organization_corporate_number",
+            "role",
+            "signatory_title",
+            "signed_on",
+        ]
+
+    immutable_fields = ("organization",)
+
+    def prepare_instance(self, instance):
+        if instance.agreement_id is None and "agreement" in self.context:
+            instance.agreement = self.context["agreement"]
+
+
+class AgreementSerializer(ValidatedModelSerializer):
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), help_text="6-digit local government code"
+    )
+    parent = serializers.SlugRelatedField(
+        slug_field="public_id",
+        queryset=Agreement.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="public id of the comprehensive agreement this one is made under",
+    )
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+    fields = serializers.SlugRelatedField(
+        slug_field="code",
+        many=True,
+        queryset=CooperationField.objects.all(),
+        required=False,
+        help_text="codes of the cooperation fields, e.g. childcare, dx_public_services",
+    )
+    parties = PartySerializer(many=True, read_only=True)
+
+    immutable_fields = ("municipality",)
+    clean_exclude = ("public_id",)
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "public_id",
+            "title",
+            "title_en",
+            "summary",
+            "summary_en",
+            "kind",
+            "status",
+            "municipality",
+            "department",
+            "parent",
+            "fields",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "auto_renewal",
+            "renewal_term_months",
+            "selection_method",
+            "municipal_cost_jpy",
+            "partner_contribution_jpy",
+            "zero_budget",
+            "data_sharing_terms",
+            "published",
+            "published_at",
+            "parties",
+            "updated_at",
+        ]
+        read_only_fields = ["public_id", "status", "zero_budget", "published", "published_at", "updated_at"]
+
+    scoped_fields = {"parent": visible_agreements}
+
+
+class AgreementTransitionSerializer(serializers.Serializer):
+    signed_on = serializers.DateField(required=False, help_text="signature date, when activating")
+
+
+class InitiativeSerializer(ValidatedModelSerializer):
+    agreement = serializers.SlugRelatedField(slug_field="public_id", queryset=Agreement.objects.all())
+    field = serializers.SlugRelatedField(
+        slug_field="code", queryset=CooperationField.objects.all(), required=False, allow_null=True
+    )
+    progress = serializers.FloatField(
+        source="progress_weighted",
+        read_only=True,
+        allow_null=True,
+        help_text="weighted mean progress (%) of its deliverables, cancelled ones excluded",
+    )
+
+    immutable_fields = ("agreement",)
+    scoped_fields = {"agreement": visible_agreements}
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "agreement",
+            "title",
+            "title_en",
+            "summary",
+            "field",
+            "status",
+            "starts_on",
+            "ends_on",
+            "municipal_cost_jpy",
+            "zero_budget",
+            "in_kind_value_jpy",
+            "journey_before",
+            "journey_after",
+            "progress",
+            "updated_at",
+        ]
+        read_only_fields = ["zero_budget", "updated_at"]
+
+
+class DeliverableSerializer(ValidatedModelSerializer):
+    responsible = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="id of the responsible organization (a party to the agreement)",
+    )
+    responsible_name = serializers.CharField(source="responsible.name", read_only=True, allow_null=True)
+
+    immutable_fields = ("initiative",)
+    scoped_fields = {"initiative": visible_initiatives}
+
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "initiative",
+            "title",
+            "description",
+            "responsible",
+            "responsible_name",
+            "due_on",
+            "status",
+            "progress",
+            "met_on",
+            "weight",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class ProgressUpdateSerializer(ValidatedModelSerializer):
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    immutable_fields = ("deliverable",)
+    scoped_fields = {"deliverable": visible_deliverables}
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "deliverable",
+            "progress",
+            "status",
+            "met_on",
+            "note",
+            "evidence",
+            "review_status",
+            "review_comment",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_at",
+        ]
+        read_only_fields = ["review_status", "review_comment", "submitted_at", "reviewed_at"]
+
+
+class ReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(max_length=5000, help_text="what the partner should fix")
+
+
+class PeriodSerializer(serializers.Serializer):
+    start = serializers.DateField(source="baseline_period_start")
+    end = serializers.DateField(source="baseline_period_end")
+
+
+class IndicatorSerializer(ValidatedModelSerializer):
+    agreement = serializers.SlugRelatedField(slug_field="public_id", queryset=Agreement.objects.all())
+    baseline_period = PeriodSerializer(source="*")
+    reporter = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="id of the partner that reports measurements (null: the municipality)",
+    )
+
+    immutable_fields = ("agreement",)
+    scoped_fields = {"agreement": visible_agreements, "initiative": visible_initiatives}
+
+    class Meta:
+        model = OutcomeIndicator
+        fields = [
+            "id",
+            "agreement",
+            "initiative",
+            "code",
+            "name",
+            "name_en",
+            "unit",
+            "direction",
+            "baseline_value",
+            "baseline_period",
+            "target_value",
+            "target_on",
+            "data_source",
+            "method",
+            "frequency",
+            "reporter",
+        ]
+
+
+class MeasurementSerializer(ValidatedModelSerializer):
+    attainment = serializers.SerializerMethodField(
+        help_text="(value − baseline) / (target − baseline): 0 at the baseline, 1 at the target"
+    )
+
+    immutable_fields = ("indicator",)
+    scoped_fields = {"indicator": visible_indicators}
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "indicator",
+            "period_start",
+            "period_end",
+            "value",
+            "sample_size",
+            "source",
+            "method",
+            "measured_by",
+            "verified",
+            "note",
+            "review_status",
+            "review_comment",
+            "attainment",
+        ]
+        read_only_fields = ["review_status", "review_comment"]
+
+    def get_attainment(self, measurement) -> float | None:
+        return round(float(measurement.attainment), 4)
+
+
+class DocumentSerializer(ValidatedModelSerializer):
+    agreement = serializers.SlugRelatedField(slug_field="public_id", queryset=Agreement.objects.all())
+
+    immutable_fields = ("agreement",)
+    scoped_fields = {"agreement": visible_agreements}
+
+    class Meta:
+        model = Document
+        fields = ["id", "agreement", "kind", "title", "file", "url", "published_on", "public"]

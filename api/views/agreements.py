@@ -1,0 +1,218 @@
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from agreements import services
+from agreements.filters import AgreementFilterSet, DocumentFilterSet, IndicatorFilterSet, InitiativeFilterSet
+from agreements.models import Agreement, Document, Initiative, OutcomeIndicator, Party
+from agreements.querysets import agreement_member_q, agreement_visible_q
+
+from ..concurrency import ETagMixin
+from ..pagination import StandardPagination
+from ..permissions import ReadOrEditorWrite
+from ..serializers.agreements import (
+    AgreementSerializer,
+    AgreementTransitionSerializer,
+    DocumentSerializer,
+    IndicatorSerializer,
+    InitiativeSerializer,
+    PartySerializer,
+)
+from .base import HistoryMixin, RecordViewSet
+
+PUBLIC_ID = r"[0-9]{6}-[0-9]{4}-[0-9]{3,}"
+TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(description="not allowed from this status")}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List agreements",
+        description="Published agreements, and everything of the caller's municipality or partner organization.",
+    ),
+    create=extend_schema(summary="Log a new agreement (draft)", description="Officer editors of the municipality."),
+    partial_update=extend_schema(summary="Change an agreement", description="Editors; send `If-Match: <ETag>`."),
+    update=extend_schema(summary="Replace an agreement", description="Editors; send `If-Match: <ETag>`."),
+    destroy=extend_schema(summary="Delete an unpublished draft", description="Editors."),
+)
+class AgreementViewSet(HistoryMixin, ETagMixin, viewsets.ModelViewSet):
+    serializer_class = AgreementSerializer
+    filterset_class = AgreementFilterSet
+    permission_classes = [ReadOrEditorWrite]
+    pagination_class = StandardPagination
+    lookup_field = "public_id"
+    lookup_value_regex = PUBLIC_ID
+
+    def get_queryset(self):
+        queryset = (
+            Agreement.objects.visible_to(self.request.user)
+            # municipality, parent and department are shown as codes/ids: joined, not one query per row
+            .select_related("municipality", "parent")
+            # fields and parties (with their organization) would be one query per agreement otherwise
+            .prefetch_related("fields", Prefetch("parties", Party.objects.select_related("organization")))
+        )
+        return self.lock(queryset)
+
+    def perform_create(self, serializer):
+        attrs, many = serializer.model_attrs()
+        municipality = attrs.pop("municipality")
+        serializer.instance = services.agreement_create(
+            municipality=municipality, by=self.request.user, fields=many.get("fields", ()), **attrs
+        )
+
+    def perform_update(self, serializer):
+        attrs, many = serializer.model_attrs()
+        attrs.pop("municipality", None)
+        services.agreement_update(
+            agreement=serializer.instance, by=self.request.user, fields=many.get("fields"), **attrs
+        )
+
+    def perform_destroy(self, instance):
+        services.agreement_delete(agreement=instance, by=self.request.user)
+
+    def _act(self, service, **kwargs):
+        agreement = self.get_object()
+        service(agreement=agreement, by=self.request.user, **kwargs)
+        return Response(self.get_serializer(self.get_object_fresh(agreement)).data)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Publish (approvers)")
+    @action(detail=True, methods=["post"])
+    def publish(self, request, public_id=None):
+        return self._act(services.agreement_publish)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="Withdraw from the public (approvers)")
+    @action(detail=True, methods=["post"])
+    def unpublish(self, request, public_id=None):
+        return self._act(services.agreement_unpublish)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="draft → negotiating (editors)")
+    @action(detail=True, methods=["post"], url_path="start-negotiation")
+    def start_negotiation(self, request, public_id=None):
+        return self._act(services.agreement_start_negotiation)
+
+    @extend_schema(
+        request=AgreementTransitionSerializer,
+        responses=TRANSITION_RESPONSES,
+        summary="draft / negotiating → active (editors)",
+    )
+    @action(detail=True, methods=["post"])
+    def activate(self, request, public_id=None):
+        body = AgreementTransitionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._act(services.agreement_activate, signed_on=body.validated_data.get("signed_on"))
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="active → expired (editors)")
+    @action(detail=True, methods=["post"])
+    def expire(self, request, public_id=None):
+        return self._act(services.agreement_expire)
+
+    @extend_schema(request=None, responses=TRANSITION_RESPONSES, summary="negotiating / active → terminated (editors)")
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, public_id=None):
+        return self._act(services.agreement_terminate)
+
+    @extend_schema(responses=InitiativeSerializer(many=True), summary="The agreement's initiatives", filters=False)
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def initiatives(self, request, public_id=None):
+        agreement = self.get_object()
+        queryset = Initiative.objects.filter(agreement=agreement).select_related("agreement", "field").with_progress()
+        page = self.paginate_queryset(queryset.order_by("id"))
+        return self.get_paginated_response(
+            InitiativeSerializer(page, many=True, context=self.get_serializer_context()).data
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="An agreement's parties"),
+    create=extend_schema(summary="Add a party (editors)"),
+)
+class PartyViewSet(
+    ETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """/agreements/{public_id}/parties/: who takes part, with their role."""
+
+    serializer_class = PartySerializer
+    permission_classes = [ReadOrEditorWrite]
+    pagination_class = None  # an agreement has a handful of parties
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def agreement(self):
+        if not hasattr(self, "_agreement"):
+            self._agreement = get_object_or_404(
+                Agreement.objects.visible_to(self.request.user), public_id=self.kwargs["agreement_public_id"]
+            )
+        return self._agreement
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no URL arguments
+            return Party.objects.none()
+        # organization is shown by name and 法人番号: joined instead of one query per party
+        return self.lock(Party.objects.filter(agreement=self.agreement()).select_related("organization"))
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if "agreement_public_id" in self.kwargs:
+            context["agreement"] = self.agreement()
+        return context
+
+    def perform_create(self, serializer):
+        attrs, _many = serializer.model_attrs()
+        party = Party(agreement=self.agreement(), **attrs)
+        serializer.instance = services.agreement_record_save(instance=party, by=self.request.user)
+
+    def perform_update(self, serializer):
+        attrs, _many = serializer.model_attrs()
+        for name, value in attrs.items():
+            setattr(serializer.instance, name, value)
+        services.agreement_record_save(instance=serializer.instance, by=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.agreement_record_delete(instance=instance, by=self.request.user)
+
+
+class InitiativeViewSet(RecordViewSet):
+    """Initiatives (連携事業): the concrete projects under agreements, with their weighted progress."""
+
+    serializer_class = InitiativeSerializer
+    filterset_class = InitiativeFilterSet
+
+    def visible(self, user):
+        return (
+            Initiative.objects.filter(agreement_visible_q(user, "agreement__"))
+            .select_related("agreement", "field")  # shown as public id and field code
+            .with_progress()
+            .order_by("id")
+        )
+
+
+class IndicatorViewSet(RecordViewSet):
+    """Outcome indicators (KPI, 成果指標) with baseline and target."""
+
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilterSet
+
+    def visible(self, user):
+        return (
+            OutcomeIndicator.objects.filter(agreement_visible_q(user, "agreement__"))
+            .select_related("agreement")  # shown as its public id
+            .order_by("id")
+        )
+
+
+class DocumentViewSet(RecordViewSet):
+    """Signed agreements, press releases, reports, evidence. The public sees public documents only."""
+
+    serializer_class = DocumentSerializer
+    filterset_class = DocumentFilterSet
+
+    def visible(self, user):
+        condition = agreement_member_q(user, "agreement__") | Q(agreement__published=True, public=True)
+        return Document.objects.filter(condition).select_related("agreement").order_by("id")  # public id shown

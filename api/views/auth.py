@@ -1,0 +1,71 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import ApiToken
+from accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    login_failed,
+    login_retry_after,
+    login_succeeded,
+)
+
+from ..serializers.auth import NewTokenSerializer, TokenRequestSerializer, TokenSerializer
+
+
+class TooManyFailures(exceptions.Throttled):
+    default_detail = _("Too many failed logins; wait before trying again.")
+
+
+class TokenObtainView(APIView):
+    """Exchange a username and password for an API token. Repeated failures are throttled (429)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            201: NewTokenSerializer,
+            400: OpenApiResponse(description="wrong username or password"),
+            429: OpenApiResponse(description="too many failed logins"),
+        },
+        summary="Create an API token",
+    )
+    def post(self, request):
+        body = TokenRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        username = body.validated_data["username"]
+        client = request.META.get("REMOTE_ADDR", "")
+        wait = login_retry_after(username=username, client=client)
+        if wait:
+            raise TooManyFailures(wait=wait)
+        user = authenticate(request, username=username, password=body.validated_data["password"])
+        if user is None or not user.is_active:
+            login_failed(username=username, client=client)
+            raise exceptions.ValidationError({"non_field_errors": [_("Wrong username or password.")]})
+        login_succeeded(username=username, client=client)
+        token, key = api_token_create(user=user, name=body.validated_data["name"], days=body.validated_data.get("days"))
+        data = NewTokenSerializer(token).data | {"key": key}
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """Your own tokens: list them (keys are never shown again) and revoke them (DELETE)."""
+
+    serializer_class = TokenSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return self.request.user.api_tokens.order_by("-created_at")
+
+    def perform_destroy(self, instance):
+        api_token_revoke(token=instance)

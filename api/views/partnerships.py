@@ -1,0 +1,70 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+
+from agreements.filters import OrganizationFilterSet
+from agreements.models import Party
+from partnerships.access import access_for
+from partnerships.filters import MunicipalityFilterSet
+from partnerships.models import Municipality, Organization
+from partnerships.services import organization_save
+
+from ..concurrency import ETagMixin
+from ..pagination import StandardPagination
+from ..permissions import ReadOrEditorWrite
+from ..serializers.partnerships import MunicipalitySerializer, OrganizationSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List municipalities",
+        description="All 47 prefectures, 1,741 municipalities and 175 wards, by 全国地方公共団体コード.",
+    ),
+    retrieve=extend_schema(summary="A municipality by its 6-digit code"),
+)
+class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
+    # prefecture and parent_city are shown as codes: joined instead of two queries per row
+    queryset = Municipality.objects.select_related("prefecture", "parent_city").order_by("code")
+    serializer_class = MunicipalitySerializer
+    filterset_class = MunicipalityFilterSet
+    pagination_class = StandardPagination
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9]{6}"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List partner organizations"),
+    create=extend_schema(summary="Register an organization (officer editors)"),
+)
+class OrganizationViewSet(
+    ETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Partners. The public sees those with a published agreement; members of Kyoso see all."""
+
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilterSet
+    permission_classes = [ReadOrEditorWrite]
+    pagination_class = StandardPagination
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        access = access_for(self.request.user)
+        # prefecture is shown as its code: joined instead of one query per row
+        queryset = Organization.objects.select_related("prefecture").order_by("id")
+        if not (access.is_superuser or access.officer_roles or access.partner_roles):
+            queryset = queryset.filter(pk__in=Party.objects.filter(agreement__published=True).values("organization_id"))
+        return self.lock(queryset)
+
+    def perform_create(self, serializer):
+        attrs, _many = serializer.model_attrs()
+        serializer.instance = organization_save(organization=Organization(**attrs), by=self.request.user)
+
+    def perform_update(self, serializer):
+        attrs, _many = serializer.model_attrs()
+        for name, value in attrs.items():
+            setattr(serializer.instance, name, value)
+        organization_save(organization=serializer.instance, by=self.request.user)
