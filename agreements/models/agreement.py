@@ -21,7 +21,7 @@ from ..choices import (
     SelectionMethod,
 )
 from ..querysets import AgreementQuerySet
-from .common import check_dates_in_order, dates_in_order, raise_if, zero_budget_field
+from .common import check_dates_in_order, dates_in_order, raise_if, validate_upload_size, zero_budget_field
 
 PUBLIC_ID_PATTERN = r"^[0-9]{6}-[0-9]{4}-[0-9]{3,}$"
 validate_public_id = RegexValidator(
@@ -288,7 +288,7 @@ class Document(models.Model):
         _("file"),
         upload_to="documents/%Y/%m/",
         blank=True,
-        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS), validate_upload_size],
     )
     url = models.URLField(_("URL"), blank=True)
     published_on = models.DateField(_("dated"), null=True, blank=True)

@@ -6,6 +6,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+def validate_upload_size(file) -> None:
+    """Uploads are limited to KYOSO_MAX_UPLOAD_BYTES (default 20 MB)."""
+    from django.conf import settings
+
+    limit = settings.KYOSO_MAX_UPLOAD_BYTES
+    if file and file.size > limit:
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            code="file_too_large",
+            params={"size": round(file.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+        )
+
+
 def zero_budget_field():
     """A zero-budget flag derived by the database from municipal_cost_jpy (never set by hand)."""
     return models.GeneratedField(

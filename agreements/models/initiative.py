@@ -12,7 +12,7 @@ from partnerships.models import Organization
 from ..choices import DeliverableStatus, InitiativeStatus, ReviewStatus
 from ..querysets import DeliverableQuerySet, InitiativeQuerySet, ProgressUpdateQuerySet
 from .agreement import DOCUMENT_EXTENSIONS, Agreement, CooperationField
-from .common import check_dates_in_order, dates_in_order, raise_if, zero_budget_field
+from .common import check_dates_in_order, dates_in_order, raise_if, validate_upload_size, zero_budget_field
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -163,7 +163,7 @@ class ProgressUpdate(models.Model):
         _("evidence"),
         upload_to="evidence/%Y/%m/",
         blank=True,
-        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS)],
+        validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS), validate_upload_size],
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,0 +1,60 @@
+"""Evidence uploads (type and size checked) and the API documentation served with no outside request."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from agreements.models import ProgressUpdate
+from tests.api.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def report(client, world, evidence):
+    body = {"deliverable": world.deliverable.pk, "progress": 80, "status": "in_progress", "note": "写真添付",
+            "evidence": evidence}
+    return client.post("/api/v1/progress-updates/", body, format="multipart")
+
+
+def test_partner_uploads_evidence_with_a_report(world, partner):
+    response = report(client_for(partner), world, SimpleUploadedFile("photo.png", b"\x89PNG\r\n", "image/png"))
+    assert response.status_code == 201, response.json()
+    assert response.json()["evidence"].endswith(".png")
+    assert ProgressUpdate.objects.filter(note="写真添付").get().evidence.name.startswith("evidence/")
+
+
+def test_executable_evidence_is_refused(world, partner):
+    response = report(client_for(partner), world, SimpleUploadedFile("run.html", b"<script>", "text/html"))
+    assert response.status_code == 400
+    assert "evidence" in response.json()["error"]["fields"]
+
+
+def test_oversized_evidence_is_refused(world, partner, settings):
+    settings.KYOSO_MAX_UPLOAD_BYTES = 10
+    response = report(client_for(partner), world, SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 100, "application/pdf"))
+    assert response.status_code == 400
+    assert "limit" in response.json()["error"]["fields"]["evidence"][0]
+
+
+def test_schema_is_openapi_3(db):
+    response = APIClient().get("/api/v1/schema/?format=json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/v1/agreements/{public_id}/publish/", "/api/v1/progress-updates/{id}/accept/",
+                 "/api/v1/auth/token/", "/api/v1/agreements/{public_id}/history/"):
+        assert path in schema["paths"], path
+
+
+def test_documentation_page_loads_only_local_assets(db):
+    client = APIClient()
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets, html[:500]
+    assert not [a for a in assets if re.match(r"^(https?:)?//", a)], assets
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
