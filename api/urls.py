@@ -32,6 +32,11 @@ urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("agreements/<str:agreement_public_id>/parties/", parties, name="agreement-parties"),
     path("agreements/<str:agreement_public_id>/parties/<int:pk>/", party, name="agreement-party"),
+    path(
+        "agreements/<str:agreement_public_id>/parties/<int:pk>/history/",
+        PartyViewSet.as_view({"get": "history"}),
+        name="agreement-party-history",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include(router.urls)),

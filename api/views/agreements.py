@@ -10,6 +10,7 @@ from agreements.filters import AgreementFilterSet, DocumentFilterSet, IndicatorF
 from agreements.models import Agreement, Document, Initiative, OutcomeIndicator, Party
 from agreements.querysets import agreement_member_q, agreement_visible_q
 
+from .. import examples
 from ..concurrency import ETagMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
@@ -32,7 +33,11 @@ TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(descripti
         summary="List agreements",
         description="Published agreements, and everything of the caller's municipality or partner organization.",
     ),
-    create=extend_schema(summary="Log a new agreement (draft)", description="Officer editors of the municipality."),
+    create=extend_schema(
+        summary="Log a new agreement (draft)",
+        description="Officer editors of the municipality. The public id is assigned.",
+        examples=[examples.AGREEMENT_CREATE],
+    ),
     partial_update=extend_schema(summary="Change an agreement", description="Editors; send `If-Match: <ETag>`."),
     update=extend_schema(summary="Replace an agreement", description="Editors; send `If-Match: <ETag>`."),
     destroy=extend_schema(summary="Delete an unpublished draft", description="Editors."),
@@ -129,6 +134,7 @@ class AgreementViewSet(HistoryMixin, ETagMixin, viewsets.ModelViewSet):
     create=extend_schema(summary="Add a party (editors)"),
 )
 class PartyViewSet(
+    HistoryMixin,
     ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -137,7 +143,9 @@ class PartyViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """/agreements/{public_id}/parties/: who takes part, with their role."""
+    """/agreements/{public_id}/parties/: who takes part, with their role.
+
+    Read: whoever can read the agreement. Write: officer editors of the agreement's municipality."""
 
     serializer_class = PartySerializer
     permission_classes = [ReadOrEditorWrite]
@@ -179,7 +187,10 @@ class PartyViewSet(
 
 
 class InitiativeViewSet(RecordViewSet):
-    """Initiatives (連携事業): the concrete projects under agreements, with their weighted progress."""
+    """Initiatives (連携事業): the concrete projects under agreements, with their weighted progress.
+
+    Read: published agreements' initiatives, and members' own. Write: officer editors of the agreement's
+    municipality (PUT/PATCH need If-Match)."""
 
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilterSet
@@ -194,7 +205,9 @@ class InitiativeViewSet(RecordViewSet):
 
 
 class IndicatorViewSet(RecordViewSet):
-    """Outcome indicators (KPI, 成果指標) with baseline and target."""
+    """Outcome indicators (KPI, 成果指標) with baseline and target.
+
+    Read: published agreements' KPIs, and members' own. Write: officer editors of the municipality."""
 
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilterSet
@@ -208,7 +221,11 @@ class IndicatorViewSet(RecordViewSet):
 
 
 class DocumentViewSet(RecordViewSet):
-    """Signed agreements, press releases, reports, evidence. The public sees public documents only."""
+    """Signed agreements, press releases, reports, evidence (a file upload or a URL).
+
+    Read: public documents of published agreements; members see all of their agreements' documents.
+    Write: officer editors of the municipality. Files: pdf, png, jpg, docx, xlsx, pptx, csv, txt, odt,
+    ods, up to 20 MB."""
 
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilterSet

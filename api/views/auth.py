@@ -15,6 +15,7 @@ from accounts.services import (
     login_succeeded,
 )
 
+from .. import examples
 from ..serializers.auth import NewTokenSerializer, TokenRequestSerializer, TokenSerializer
 
 
@@ -36,6 +37,7 @@ class TokenObtainView(APIView):
             429: OpenApiResponse(description="too many failed logins"),
         },
         summary="Create an API token",
+        examples=[examples.TOKEN],
     )
     def post(self, request):
         body = TokenRequestSerializer(data=request.data)

@@ -16,7 +16,7 @@ from ..permissions import ReadOrEditorWrite
 from ..serializers.base import HistorySerializer
 
 HISTORY_LIMIT = 500
-_NOT_SHOWN = {"updated_at", "created_at"}
+_NOT_SHOWN = {"updated_at", "created_at", "created_by"}
 _TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
@@ -90,12 +90,16 @@ def history_entries(instance, *, show_users: bool) -> list[dict]:
 
 
 class HistoryMixin:
+    def shows_history_users(self, user, instance) -> bool:
+        """Users are named in a record's history to members of its agreement only."""
+        return user.is_authenticated and is_member(user, agreement_of(instance))
+
     @extend_schema(responses=HistorySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, *args, **kwargs):
         """Who changed what and when (field-level). Users are named to members of the record only."""
         instance = self.get_object()
-        show_users = request.user.is_authenticated and is_member(request.user, agreement_of(instance))
+        show_users = self.shows_history_users(request.user, instance)
         return Response(HistorySerializer(history_entries(instance, show_users=show_users), many=True).data)
 
 

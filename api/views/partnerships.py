@@ -12,6 +12,7 @@ from ..concurrency import ETagMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.partnerships import MunicipalitySerializer, OrganizationSerializer
+from .base import HistoryMixin
 
 
 @extend_schema_view(
@@ -36,6 +37,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(summary="Register an organization (officer editors)"),
 )
 class OrganizationViewSet(
+    HistoryMixin,
     ETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -58,6 +60,10 @@ class OrganizationViewSet(
         if not (access.is_superuser or access.officer_roles or access.partner_roles):
             queryset = queryset.filter(pk__in=Party.objects.filter(agreement__published=True).values("organization_id"))
         return self.lock(queryset)
+
+    def shows_history_users(self, user, instance) -> bool:
+        access = access_for(user)
+        return access.is_superuser or bool(access.officer_roles) or instance.pk in access.organizations()
 
     def perform_create(self, serializer):
         attrs, _many = serializer.model_attrs()

@@ -12,6 +12,7 @@ from agreements.models import Deliverable, Measurement, ProgressUpdate
 from agreements.querysets import agreement_member_q, agreement_visible_q
 from partnerships.access import access_for
 
+from .. import examples
 from ..concurrency import ETagMixin
 from ..pagination import KeysetPagination
 from ..permissions import ReadOrEditorWrite
@@ -26,7 +27,10 @@ from .base import RecordViewSet
 
 
 class DeliverableViewSet(RecordViewSet):
-    """What partners promised to deliver, by when, and how far they are."""
+    """What partners promised to deliver, by when, and how far they are (keyset pagination).
+
+    Read: published agreements' deliverables, and members' own. Write: officer editors of the
+    municipality; partners report through progress updates instead."""
 
     serializer_class = DeliverableSerializer
     filterset_class = DeliverableFilterSet
@@ -43,8 +47,12 @@ class DeliverableViewSet(RecordViewSet):
 class ProgressUpdateViewSet(
     ETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
-    """Partners' reports on their deliverables. Seen by the municipality's officers and the agreement's
-    partners only; an approver accepts (the report becomes the deliverable's state) or returns it."""
+    """Partners' reports on their deliverables (keyset pagination).
+
+    Read: officers of the municipality and users of the agreement's partners; never public.
+    Create: partner editors of the organization responsible for the deliverable (JSON, or multipart
+    with an `evidence` file). Accept / return: officer approvers of the municipality; accepting makes
+    the report the deliverable's progress and status in one transaction."""
 
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
@@ -59,6 +67,10 @@ class ProgressUpdateViewSet(
             ).select_related("submitted_by")  # the submitter's username on every row
         )
 
+    @extend_schema(summary="Report progress (partner editors)", examples=[examples.PROGRESS_UPDATE_CREATE])
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         attrs, _many = serializer.model_attrs()
         serializer.instance = services.progress_update_submit(by=self.request.user, **attrs)
@@ -70,13 +82,23 @@ class ProgressUpdateViewSet(
         service(update=update, by=self.request.user, comment=body.validated_data["comment"])
         return Response(self.get_serializer(self.get_object_fresh(update)).data)
 
-    @extend_schema(request=ReviewSerializer, responses=ProgressUpdateSerializer, summary="Accept (approvers)")
+    @extend_schema(
+        request=ReviewSerializer,
+        responses=ProgressUpdateSerializer,
+        summary="Accept (approvers)",
+        examples=[examples.ACCEPT],
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """The report becomes the deliverable's progress and status, in one transaction."""
         return self._review(services.progress_update_accept, ReviewSerializer)
 
-    @extend_schema(request=ReturnSerializer, responses=ProgressUpdateSerializer, summary="Return (approvers)")
+    @extend_schema(
+        request=ReturnSerializer,
+        responses=ProgressUpdateSerializer,
+        summary="Return (approvers)",
+        examples=[examples.RETURN],
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
         """Send the report back to the partner with a comment saying what to fix."""
@@ -84,8 +106,12 @@ class ProgressUpdateViewSet(
 
 
 class MeasurementViewSet(RecordViewSet):
-    """Values of outcome indicators per period. The public sees accepted values of published agreements;
-    a partner's value is self-reported until an approver accepts (verifies) it."""
+    """Values of outcome indicators per period (keyset pagination).
+
+    Read: accepted values of published agreements; members see pending ones too. Create: officer
+    editors (accepted at once), or partner editors of the KPI's reporting organization (self-reported,
+    `verified` false, until an approver accepts it). Change: officer editors. Accept / return:
+    officer approvers."""
 
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilterSet
@@ -98,6 +124,12 @@ class MeasurementViewSet(RecordViewSet):
                 member | Q(indicator__agreement__published=True, review_status="accepted")
             ).select_related("indicator")  # attainment needs the indicator's baseline and target
         )
+
+    @extend_schema(
+        summary="Record a value (officer or reporting partner editors)", examples=[examples.MEASUREMENT_CREATE]
+    )
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         attrs, _many = serializer.model_attrs()
