@@ -7,6 +7,7 @@ from .views.agreements import (
     DocumentViewSet,
     IndicatorViewSet,
     InitiativeViewSet,
+    PartyListViewSet,
     PartyViewSet,
 )
 from .views.auth import TokenObtainView, TokenViewSet
@@ -17,6 +18,7 @@ router = DefaultRouter()
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("parties", PartyListViewSet, basename="party")
 router.register("initiatives", InitiativeViewSet, basename="initiative")
 router.register("deliverables", DeliverableViewSet, basename="deliverable")
 router.register("progress-updates", ProgressUpdateViewSet, basename="progressupdate")

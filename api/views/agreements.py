@@ -6,12 +6,19 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from agreements import services
-from agreements.filters import AgreementFilterSet, DocumentFilterSet, IndicatorFilterSet, InitiativeFilterSet
+from agreements.filters import (
+    AgreementFilterSet,
+    DocumentFilterSet,
+    IndicatorFilterSet,
+    InitiativeFilterSet,
+    PartyFilterSet,
+)
 from agreements.models import Agreement, Document, Initiative, OutcomeIndicator, Party
 from agreements.querysets import agreement_member_q, agreement_visible_q
 
 from .. import examples
 from ..concurrency import ETagMixin
+from ..csv import CsvListMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.agreements import (
@@ -42,9 +49,10 @@ TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(descripti
     update=extend_schema(summary="Replace an agreement", description="Editors; send `If-Match: <ETag>`."),
     destroy=extend_schema(summary="Delete an unpublished draft", description="Editors."),
 )
-class AgreementViewSet(HistoryMixin, ETagMixin, viewsets.ModelViewSet):
+class AgreementViewSet(CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet):
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
+    csv_dataset = "agreements"
     permission_classes = [ReadOrEditorWrite]
     pagination_class = StandardPagination
     lookup_field = "public_id"
@@ -186,7 +194,7 @@ class PartyViewSet(
         services.agreement_record_delete(instance=instance, by=self.request.user)
 
 
-class InitiativeViewSet(RecordViewSet):
+class InitiativeViewSet(CsvListMixin, RecordViewSet):
     """Initiatives (連携事業): the concrete projects under agreements, with their weighted progress.
 
     Read: published agreements' initiatives, and members' own. Write: officer editors of the agreement's
@@ -194,6 +202,7 @@ class InitiativeViewSet(RecordViewSet):
 
     serializer_class = InitiativeSerializer
     filterset_class = InitiativeFilterSet
+    csv_dataset = "initiatives"
 
     def visible(self, user):
         return (
@@ -204,13 +213,14 @@ class InitiativeViewSet(RecordViewSet):
         )
 
 
-class IndicatorViewSet(RecordViewSet):
+class IndicatorViewSet(CsvListMixin, RecordViewSet):
     """Outcome indicators (KPI, 成果指標) with baseline and target.
 
     Read: published agreements' KPIs, and members' own. Write: officer editors of the municipality."""
 
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilterSet
+    csv_dataset = "indicators"
 
     def visible(self, user):
         return (
@@ -233,3 +243,21 @@ class DocumentViewSet(RecordViewSet):
     def visible(self, user):
         condition = agreement_member_q(user, "agreement__") | Q(agreement__published=True, public=True)
         return Document.objects.filter(condition).select_related("agreement").order_by("id")  # public id shown
+
+
+class PartyListViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
+    """All parties of the agreements the caller can see (read-only; change them under each agreement).
+
+    Filters: `agreement`, `municipality`, `prefecture`, `organization` (法人番号), `role`, `published`."""
+
+    serializer_class = PartySerializer
+    filterset_class = PartyFilterSet
+    pagination_class = StandardPagination
+    csv_dataset = "parties"
+
+    def get_queryset(self):
+        return (
+            Party.objects.filter(agreement_visible_q(self.request.user, "agreement__"))
+            .select_related("organization")  # name and 法人番号 on every row
+            .order_by("id")
+        )

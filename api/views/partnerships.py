@@ -9,6 +9,7 @@ from partnerships.models import Municipality, Organization
 from partnerships.services import organization_save
 
 from ..concurrency import ETagMixin
+from ..csv import CsvListMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.partnerships import MunicipalitySerializer, OrganizationSerializer
@@ -37,6 +38,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(summary="Register an organization (officer editors)"),
 )
 class OrganizationViewSet(
+    CsvListMixin,
     HistoryMixin,
     ETagMixin,
     mixins.ListModelMixin,
@@ -49,6 +51,7 @@ class OrganizationViewSet(
 
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet
+    csv_dataset = "organizations"
     permission_classes = [ReadOrEditorWrite]
     pagination_class = StandardPagination
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

@@ -14,6 +14,7 @@ from partnerships.access import access_for
 
 from .. import examples
 from ..concurrency import ETagMixin
+from ..csv import CsvListMixin
 from ..pagination import KeysetPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.agreements import (
@@ -26,7 +27,7 @@ from ..serializers.agreements import (
 from .base import RecordViewSet
 
 
-class DeliverableViewSet(RecordViewSet):
+class DeliverableViewSet(CsvListMixin, RecordViewSet):
     """What partners promised to deliver, by when, and how far they are (keyset pagination).
 
     Read: published agreements' deliverables, and members' own. Write: officer editors of the
@@ -34,6 +35,7 @@ class DeliverableViewSet(RecordViewSet):
 
     serializer_class = DeliverableSerializer
     filterset_class = DeliverableFilterSet
+    csv_dataset = "deliverables"
     pagination_class = KeysetPagination
 
     def visible(self, user):
@@ -105,7 +107,7 @@ class ProgressUpdateViewSet(
         return self._review(services.progress_update_return, ReturnSerializer)
 
 
-class MeasurementViewSet(RecordViewSet):
+class MeasurementViewSet(CsvListMixin, RecordViewSet):
     """Values of outcome indicators per period (keyset pagination).
 
     Read: accepted values of published agreements; members see pending ones too. Create: officer
@@ -115,6 +117,7 @@ class MeasurementViewSet(RecordViewSet):
 
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilterSet
+    csv_dataset = "measurements"
     pagination_class = KeysetPagination
 
     def visible(self, user):

@@ -13,8 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def report(client, world, evidence):
-    body = {"deliverable": world.deliverable.pk, "progress": 80, "status": "in_progress", "note": "写真添付",
-            "evidence": evidence}
+    body = {
+        "deliverable": world.deliverable.pk,
+        "progress": 80,
+        "status": "in_progress",
+        "note": "写真添付",
+        "evidence": evidence,
+    }
     return client.post("/api/v1/progress-updates/", body, format="multipart")
 
 
@@ -33,7 +38,9 @@ def test_executable_evidence_is_refused(world, partner):
 
 def test_oversized_evidence_is_refused(world, partner, settings):
     settings.KYOSO_MAX_UPLOAD_BYTES = 10
-    response = report(client_for(partner), world, SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 100, "application/pdf"))
+    response = report(
+        client_for(partner), world, SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 100, "application/pdf")
+    )
     assert response.status_code == 400
     assert "limit" in response.json()["error"]["fields"]["evidence"][0]
 
@@ -43,8 +50,12 @@ def test_schema_is_openapi_3(db):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    for path in ("/api/v1/agreements/{public_id}/publish/", "/api/v1/progress-updates/{id}/accept/",
-                 "/api/v1/auth/token/", "/api/v1/agreements/{public_id}/history/"):
+    for path in (
+        "/api/v1/agreements/{public_id}/publish/",
+        "/api/v1/progress-updates/{id}/accept/",
+        "/api/v1/auth/token/",
+        "/api/v1/agreements/{public_id}/history/",
+    ):
         assert path in schema["paths"], path
 
 

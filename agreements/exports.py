@@ -1,0 +1,475 @@
+"""Open-data tables (CSV) in the layout of the Digital Agency's 自治体標準オープンデータセット.
+
+Each dataset is a list of columns over one ``.values()`` query, so an export of millions of rows is
+read with a server-side cursor and written row by row, in constant memory. Every table starts with
+全国地方公共団体コード, ID, 地方公共団体名. Dates are ISO 8601, money is whole yen, organizations are
+identified by 法人番号. Nothing here touches contacts or users: no personal data can reach a file.
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import F, OuterRef, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone, translation
+
+from .choices import (
+    AgreementKind,
+    AgreementStatus,
+    DeliverableStatus,
+    Direction,
+    Frequency,
+    InitiativeStatus,
+    MeasuredBy,
+    PartyRole,
+    SelectionMethod,
+)
+from .models import Agreement, CooperationField, Deliverable, Initiative, Measurement, OutcomeIndicator, Party
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # Japanese column name
+    key: str  # key in the .values() row
+    convert: Callable | None = None  # value → cell
+    type: str = "string"  # Table Schema type, for datapackage.json
+    description: str = ""
+    enum: tuple = ()  # allowed cell values, for datapackage.json
+    pattern: str = ""
+    required: bool = False
+
+
+def _label(choices):
+    labels = {value: str(label) for value, label in choices.choices}
+    return lambda value: labels.get(value, value or "")
+
+
+def _yes_no(value):
+    return "" if value is None else ("true" if value else "false")
+
+
+def _iso(value):
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)  # Japan time, with its +09:00 offset
+    return value.isoformat()
+
+
+def _decimal(value):
+    if value is None:
+        return ""
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+
+
+def _full_name(prefix: str):
+    """都道府県名 + 市区町村名 (大阪府四條畷市); a prefecture is just its name."""
+    return Concat(Coalesce(F(f"{prefix}prefecture__name"), Value("")), F(f"{prefix}name"))
+
+
+LEADING = "全国地方公共団体コード", "ID", "地方公共団体名"
+LG_CODE_PATTERN = r"^[0-9]{6}$"
+JCN_PATTERN = r"^[0-9]{13}$"
+PUBLIC_ID_PATTERN = r"^[0-9]{6}-[0-9]{4}-[0-9]{3,}$"
+
+
+def _leading(municipality_path: str, id_key: str, id_type="string", id_pattern=""):
+    return [
+        Column(
+            LEADING[0],
+            f"{municipality_path}code",
+            type="string",
+            pattern=LG_CODE_PATTERN,
+            required=True,
+            description="全国地方公共団体コード (6 digits with check digit)",
+        ),
+        Column(LEADING[1], id_key, type=id_type, pattern=id_pattern, required=True, description="ID"),
+        Column(LEADING[2], "lg_name", required=True, description="都道府県名と市区町村名"),
+    ]
+
+
+def _choice(header, key, choices, description=""):
+    with translation.override("ja"):
+        labels = tuple(str(label) for label in choices.labels)
+    return Column(header, key, _label(choices), enum=labels, description=description)
+
+
+def _code(header, key, choices, description=""):
+    return Column(header, key, enum=tuple(choices.values), description=description)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str  # file stem: agreements → agreements.csv
+    title: str
+    columns: list[Column]
+    queryset: Callable[[QuerySet], QuerySet]  # adds the values() of the columns to a filtered queryset
+    primary_key: str = "ID"
+    foreign_keys: tuple = ()  # (column, dataset, column)
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def rows(self, queryset: QuerySet, chunk_size: int = 2000) -> Iterator[list]:
+        """Cells of each row, read with a server-side cursor (constant memory)."""
+        with translation.override("ja"):
+            for row in self.queryset(queryset).iterator(chunk_size=chunk_size):
+                yield [
+                    c.convert(row[c.key]) if c.convert else ("" if row[c.key] is None else row[c.key])
+                    for c in self.columns
+                ]
+
+
+def _agg(model, link, field, order):
+    """A ';'-joined list of a related model's values, as a correlated subquery (no N+1, no GROUP BY).
+    Ordered where the database can (PostgreSQL; SQLite from 3.44)."""
+    ordered = connection.features.supports_aggregate_order_by_clause
+    return Subquery(
+        model.objects.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(joined=StringAgg(field, Value(";"), order_by=order if ordered else None))
+        .values("joined")
+    )
+
+
+AGREEMENTS = Dataset(
+    name="agreements",
+    title="協定",
+    columns=[
+        *_leading("municipality__", "public_id", id_pattern=PUBLIC_ID_PATTERN),
+        Column("協定名", "title", required=True),
+        Column("協定名_英語", "title_en"),
+        Column("概要", "summary"),
+        _choice("協定種別", "kind", AgreementKind),
+        _code("協定種別コード", "kind", AgreementKind),
+        Column("親協定ID", "parent__public_id", pattern=PUBLIC_ID_PATTERN, description="包括連携協定のID"),
+        Column("連携分野", "field_names", description="連携分野の名称（;区切り）"),
+        Column("締結日", "signed_on", _iso, type="date"),
+        Column("開始日", "starts_on", _iso, type="date"),
+        Column("終了日", "ends_on", _iso, type="date"),
+        Column("自動更新", "auto_renewal", _yes_no, type="boolean"),
+        Column("更新期間_月", "renewal_term_months", type="integer"),
+        _choice("状態", "status", AgreementStatus),
+        _code("状態コード", "status", AgreementStatus),
+        _choice("選定方法", "selection_method", SelectionMethod),
+        Column("市の費用_円", "municipal_cost_jpy", type="integer", required=True),
+        Column("ゼロ予算", "zero_budget", _yes_no, type="boolean", required=True),
+        Column("連携先の貢献見込額_円", "partner_contribution_jpy", type="integer"),
+        Column("データ共有条件", "data_sharing_terms"),
+        Column("担当課", "department__name"),
+        Column("連携先法人番号", "partner_numbers", description="連携先の法人番号（;区切り）"),
+        Column("連携先名称", "partner_names", description="連携先の名称（;区切り）"),
+        Column("公開日時", "published_at", _iso, type="datetime"),
+    ],
+    queryset=lambda qs: qs.values(
+        "municipality__code",
+        "public_id",
+        "title",
+        "title_en",
+        "summary",
+        "kind",
+        "parent__public_id",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "auto_renewal",
+        "renewal_term_months",
+        "status",
+        "selection_method",
+        "municipal_cost_jpy",
+        "zero_budget",
+        "partner_contribution_jpy",
+        "data_sharing_terms",
+        "department__name",
+        "published_at",
+        lg_name=_full_name("municipality__"),
+        field_names=_agg(
+            CooperationField.agreements.through, "agreement", "cooperationfield__name", "cooperationfield__sort_order"
+        ),
+        partner_numbers=_agg(Party, "agreement", "organization__corporate_number", "id"),
+        partner_names=_agg(Party, "agreement", "organization__name", "id"),
+    ),
+)
+
+PARTIES = Dataset(
+    name="parties",
+    title="協定の連携先",
+    columns=[
+        *_leading("agreement__municipality__", "id", id_type="integer"),
+        Column("協定ID", "agreement__public_id", pattern=PUBLIC_ID_PATTERN, required=True),
+        Column("法人番号", "organization__corporate_number", pattern=JCN_PATTERN),
+        Column("連携先ID", "organization_id", type="integer", required=True),
+        Column("連携先名称", "organization__name", required=True),
+        _choice("役割", "role", PartyRole),
+        _code("役割コード", "role", PartyRole),
+        Column("署名者役職", "signatory_title"),
+        Column("署名日", "signed_on", _iso, type="date"),
+    ],
+    queryset=lambda qs: qs.values(
+        "agreement__municipality__code",
+        "id",
+        "agreement__public_id",
+        "organization__corporate_number",
+        "organization_id",
+        "organization__name",
+        "role",
+        "signatory_title",
+        "signed_on",
+        lg_name=_full_name("agreement__municipality__"),
+    ),
+    foreign_keys=(("協定ID", "agreements", "ID"), ("連携先ID", "organizations", "ID")),
+)
+
+
+def _percent(value):
+    return "" if value is None else f"{value:.1f}"
+
+
+INITIATIVES = Dataset(
+    name="initiatives",
+    title="連携事業",
+    columns=[
+        *_leading("agreement__municipality__", "id", id_type="integer"),
+        Column("協定ID", "agreement__public_id", pattern=PUBLIC_ID_PATTERN, required=True),
+        Column("事業名", "title", required=True),
+        Column("事業名_英語", "title_en"),
+        Column("概要", "summary"),
+        Column("連携分野", "field__name"),
+        _choice("状態", "status", InitiativeStatus),
+        _code("状態コード", "status", InitiativeStatus),
+        Column("開始日", "starts_on", _iso, type="date"),
+        Column("終了日", "ends_on", _iso, type="date"),
+        Column("市の費用_円", "municipal_cost_jpy", type="integer", required=True),
+        Column("ゼロ予算", "zero_budget", _yes_no, type="boolean", required=True),
+        Column("現物貢献額_円", "in_kind_value_jpy", type="integer"),
+        Column("進捗率", "progress_weighted", _percent, type="number", description="成果物の加重平均（%）"),
+        Column("改善前の手続", "journey_before"),
+        Column("改善後の手続", "journey_after"),
+    ],
+    queryset=lambda qs: (qs if "progress_weighted" in qs.query.annotations else qs.with_progress()).values(
+        "agreement__municipality__code",
+        "id",
+        "agreement__public_id",
+        "title",
+        "title_en",
+        "summary",
+        "field__name",
+        "status",
+        "starts_on",
+        "ends_on",
+        "municipal_cost_jpy",
+        "zero_budget",
+        "in_kind_value_jpy",
+        "progress_weighted",
+        "journey_before",
+        "journey_after",
+        lg_name=_full_name("agreement__municipality__"),
+    ),
+    foreign_keys=(("協定ID", "agreements", "ID"),),
+)
+
+DELIVERABLES = Dataset(
+    name="deliverables",
+    title="成果物",
+    columns=[
+        *_leading("initiative__agreement__municipality__", "id", id_type="integer"),
+        Column("協定ID", "initiative__agreement__public_id", pattern=PUBLIC_ID_PATTERN, required=True),
+        Column("事業ID", "initiative_id", type="integer", required=True),
+        Column("成果物名", "title", required=True),
+        Column("責任団体法人番号", "responsible__corporate_number", pattern=JCN_PATTERN),
+        Column("責任団体名", "responsible__name"),
+        Column("期限", "due_on", _iso, type="date"),
+        _choice("状態", "status", DeliverableStatus),
+        _code("状態コード", "status", DeliverableStatus),
+        Column("進捗率", "progress", type="integer", required=True),
+        Column("達成日", "met_on", _iso, type="date"),
+        Column("重み", "weight", type="integer", required=True),
+    ],
+    queryset=lambda qs: qs.values(
+        "initiative__agreement__municipality__code",
+        "id",
+        "initiative__agreement__public_id",
+        "initiative_id",
+        "title",
+        "responsible__corporate_number",
+        "responsible__name",
+        "due_on",
+        "status",
+        "progress",
+        "met_on",
+        "weight",
+        lg_name=_full_name("initiative__agreement__municipality__"),
+    ),
+    foreign_keys=(("協定ID", "agreements", "ID"), ("事業ID", "initiatives", "ID")),
+)
+
+INDICATORS = Dataset(
+    name="indicators",
+    title="成果指標",
+    columns=[
+        *_leading("agreement__municipality__", "id", id_type="integer"),
+        Column("協定ID", "agreement__public_id", pattern=PUBLIC_ID_PATTERN, required=True),
+        Column("事業ID", "initiative_id", type="integer"),
+        Column("指標コード", "code", required=True),
+        Column("指標名", "name", required=True),
+        Column("単位", "unit", required=True),
+        _choice("方向", "direction", Direction),
+        _code("方向コード", "direction", Direction),
+        Column("基準値", "baseline_value", _decimal, type="number", required=True),
+        Column("基準期間開始", "baseline_period_start", _iso, type="date", required=True),
+        Column("基準期間終了", "baseline_period_end", _iso, type="date", required=True),
+        Column("目標値", "target_value", _decimal, type="number", required=True),
+        Column("目標期日", "target_on", _iso, type="date", required=True),
+        Column("データ出典", "data_source"),
+        Column("測定方法", "method"),
+        _choice("報告頻度", "frequency", Frequency),
+        Column("報告団体法人番号", "reporter__corporate_number", pattern=JCN_PATTERN),
+        Column("報告団体名", "reporter__name"),
+    ],
+    queryset=lambda qs: qs.values(
+        "agreement__municipality__code",
+        "id",
+        "agreement__public_id",
+        "initiative_id",
+        "code",
+        "name",
+        "unit",
+        "direction",
+        "baseline_value",
+        "baseline_period_start",
+        "baseline_period_end",
+        "target_value",
+        "target_on",
+        "data_source",
+        "method",
+        "frequency",
+        "reporter__corporate_number",
+        "reporter__name",
+        lg_name=_full_name("agreement__municipality__"),
+    ),
+    foreign_keys=(("協定ID", "agreements", "ID"),),
+)
+
+
+def _attainment(row):
+    baseline, target, value = row["indicator__baseline_value"], row["indicator__target_value"], row["value"]
+    return f"{(value - baseline) / (target - baseline):.4f}"
+
+
+MEASUREMENTS = Dataset(
+    name="measurements",
+    title="成果指標の測定値",
+    columns=[
+        *_leading("indicator__agreement__municipality__", "id", id_type="integer"),
+        Column("協定ID", "indicator__agreement__public_id", pattern=PUBLIC_ID_PATTERN, required=True),
+        Column("指標ID", "indicator_id", type="integer", required=True),
+        Column("指標コード", "indicator__code", required=True),
+        Column("期間開始", "period_start", _iso, type="date", required=True),
+        Column("期間終了", "period_end", _iso, type="date", required=True),
+        Column("値", "value", _decimal, type="number", required=True),
+        Column("標本数", "sample_size", type="integer"),
+        Column("出典", "source"),
+        Column("測定方法", "method"),
+        _choice("測定者", "measured_by", MeasuredBy),
+        Column("検証済み", "verified", _yes_no, type="boolean", required=True),
+        Column("達成度", "attainment", type="number", description="(値 − 基準値) / (目標値 − 基準値)"),
+    ],
+    queryset=lambda qs: qs.values(
+        "indicator__agreement__municipality__code",
+        "id",
+        "indicator__agreement__public_id",
+        "indicator_id",
+        "indicator__code",
+        "period_start",
+        "period_end",
+        "value",
+        "sample_size",
+        "source",
+        "method",
+        "measured_by",
+        "verified",
+        "indicator__baseline_value",
+        "indicator__target_value",
+        lg_name=_full_name("indicator__agreement__municipality__"),
+    ),
+    foreign_keys=(("指標ID", "indicators", "ID"),),
+)
+
+ORGANIZATIONS = Dataset(
+    name="organizations",
+    title="連携先",
+    columns=[
+        Column(
+            LEADING[0], "prefecture__code", pattern=LG_CODE_PATTERN, description="所在都道府県の全国地方公共団体コード"
+        ),
+        Column(LEADING[1], "id", type="integer", required=True),
+        Column(LEADING[2], "prefecture__name", description="所在都道府県名"),
+        Column("法人番号", "corporate_number", pattern=JCN_PATTERN),
+        Column("名称", "name", required=True),
+        Column("名称_カナ", "kana"),
+        Column("名称_英語", "name_en"),
+        Column("種別", "kind"),
+        Column("業種", "industry"),
+        Column("ウェブサイト", "website"),
+    ],
+    queryset=lambda qs: qs.values(
+        "prefecture__code",
+        "id",
+        "prefecture__name",
+        "corporate_number",
+        "name",
+        "kana",
+        "name_en",
+        "kind",
+        "industry",
+        "website",
+    ),
+)
+
+
+def _with_attainment(dataset: Dataset) -> Dataset:
+    """Measurements compute attainment from the row's indicator values."""
+    original = dataset.rows
+
+    def rows(queryset, chunk_size=2000):
+        with translation.override("ja"):
+            for row in dataset.queryset(queryset).iterator(chunk_size=chunk_size):
+                row["attainment"] = _attainment(row)
+                yield [
+                    c.convert(row[c.key]) if c.convert else ("" if row[c.key] is None else row[c.key])
+                    for c in dataset.columns
+                ]
+
+    object.__setattr__(dataset, "rows", rows)
+    del original
+    return dataset
+
+
+MEASUREMENTS = _with_attainment(MEASUREMENTS)
+
+DATASETS = {
+    d.name: d for d in (AGREEMENTS, PARTIES, INITIATIVES, DELIVERABLES, INDICATORS, MEASUREMENTS, ORGANIZATIONS)
+}
+
+
+def published_querysets() -> dict[str, QuerySet]:
+    """What the public may download: published agreements and their records, accepted measurements,
+    organizations that are a party to a published agreement."""
+    from partnerships.models import Organization
+
+    return {
+        "agreements": Agreement.objects.published().order_by("id"),
+        "parties": Party.objects.filter(agreement__published=True).order_by("id"),
+        "initiatives": Initiative.objects.filter(agreement__published=True).order_by("id"),
+        "deliverables": Deliverable.objects.filter(initiative__agreement__published=True).order_by("id"),
+        "indicators": OutcomeIndicator.objects.filter(agreement__published=True).order_by("id"),
+        "measurements": Measurement.objects.accepted().filter(indicator__agreement__published=True).order_by("id"),
+        "organizations": Organization.objects.filter(
+            pk__in=Party.objects.filter(agreement__published=True).values("organization_id")
+        ).order_by("id"),
+    }
