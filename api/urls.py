@@ -13,6 +13,7 @@ from .views.agreements import (
 from .views.auth import TokenObtainView, TokenViewSet
 from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
 from .views.progress import DeliverableViewSet, MeasurementViewSet, ProgressUpdateViewSet
+from .views.stats import StatsView
 
 router = DefaultRouter()
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
@@ -32,6 +33,7 @@ party = PartyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "part
 
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
+    path("stats/", StatsView.as_view(), name="stats"),
     path("agreements/<str:agreement_public_id>/parties/", parties, name="agreement-parties"),
     path("agreements/<str:agreement_public_id>/parties/<int:pk>/", party, name="agreement-party"),
     path(

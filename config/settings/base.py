@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "api.middleware.ApiCacheHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +126,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PublicRateThrottle", "api.throttling.MemberRateThrottle"],
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -146,6 +151,19 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "agreements.choices.ReviewStatus",
     },
 }
+# Rate limits (429 with Retry-After) and HTTP caching of public responses.
+KYOSO_ANON_RATE = env("KYOSO_ANON_RATE", default="120/minute")
+KYOSO_USER_RATE = env("KYOSO_USER_RATE", default="1200/minute")
+KYOSO_PUBLIC_MAX_AGE = env.int("KYOSO_PUBLIC_MAX_AGE", default=60)
+KYOSO_STATS_TTL = env.int("KYOSO_STATS_TTL", default=300)
+
+# Browser apps anywhere may read the public API and files; credentials are never sent cross-origin.
+CORS_URLS_REGEX = r"^/(api|opendata)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "authorization", "content-type", "if-match", "if-none-match"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition"]
+
 # Bodies larger than this are refused with 413 (uploads have their own per-file limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -10,3 +10,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+KYOSO_ANON_RATE = "100000/minute"  # the rate-limit test sets its own
+KYOSO_USER_RATE = "100000/minute"

@@ -1,0 +1,142 @@
+"""Reads that span apps or need several queries: the national statistics of published data."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from partnerships.models import Municipality
+
+from .models import Agreement, CooperationField, Measurement, OutcomeIndicator, Party
+
+STATS_CACHE_KEY = "kyoso:stats:v1"
+
+
+def _counts(queryset, key):
+    return queryset.values(key).annotate(agreements=Count("id"), zero_budget=Count("id", filter=Q(zero_budget=True)))
+
+
+def stats_compute() -> dict:
+    """Figures over published records only. A few aggregate queries; no per-row work in Python
+    except the KPI verdicts, which read one latest value per indicator."""
+    published = Agreement.objects.published().order_by()
+    totals = published.aggregate(
+        agreements=Count("id"),
+        zero_budget=Count("id", filter=Q(zero_budget=True)),
+        municipal_cost_jpy=Sum("municipal_cost_jpy"),
+        partner_contribution_jpy=Sum("partner_contribution_jpy"),
+        municipalities=Count("municipality", distinct=True),
+    )
+    prefecture_names = dict(Municipality.objects.prefectures().values_list("prefecture_code", "name"))
+    by_prefecture = [
+        {
+            "prefecture": row["municipality__prefecture_code"],
+            "name": prefecture_names.get(row["municipality__prefecture_code"], ""),
+            "agreements": row["agreements"],
+            "zero_budget": row["zero_budget"],
+        }
+        for row in _counts(published, "municipality__prefecture_code").order_by("municipality__prefecture_code")
+    ]
+    by_municipality = [
+        {
+            "municipality": row["municipality__code"],
+            "name": row["municipality__name"],
+            "agreements": row["agreements"],
+            "zero_budget": row["zero_budget"],
+        }
+        for row in published.values("municipality__code", "municipality__name")
+        .annotate(agreements=Count("id"), zero_budget=Count("id", filter=Q(zero_budget=True)))
+        .order_by("-agreements", "municipality__code")
+    ]
+    fields = dict(CooperationField.objects.values_list("code", "name"))
+    by_field = [
+        {"field": row["fields__code"], "name": fields.get(row["fields__code"], ""), "agreements": row["agreements"]}
+        for row in published.filter(fields__isnull=False)
+        .values("fields__code")
+        .annotate(agreements=Count("id"))
+        .order_by("-agreements", "fields__code")
+    ]
+    by_kind = {row["kind"]: row["n"] for row in published.values("kind").annotate(n=Count("id")).order_by()}
+    by_status = {row["status"]: row["n"] for row in published.values("status").annotate(n=Count("id")).order_by()}
+
+    multi = (
+        Party.objects.filter(agreement__published=True)
+        .values("organization_id", "organization__name", "organization__corporate_number")
+        .annotate(
+            municipalities=Count("agreement__municipality", distinct=True), agreements=Count("agreement", distinct=True)
+        )
+        .filter(municipalities__gte=2)
+        .order_by("-municipalities", "-agreements", "organization_id")
+    )
+    organizations = {
+        "in_several_municipalities": multi.count(),
+        "top": [
+            {
+                "id": r["organization_id"],
+                "name": r["organization__name"],
+                "corporate_number": r["organization__corporate_number"],
+                "municipalities": r["municipalities"],
+                "agreements": r["agreements"],
+            }
+            for r in multi[:20]
+        ],
+    }
+    agreements = totals["agreements"] or 0
+    return {
+        "generated_at": timezone.now().isoformat(),
+        "agreements": agreements,
+        "municipalities_with_agreements": totals["municipalities"] or 0,
+        "zero_budget": totals["zero_budget"] or 0,
+        "zero_budget_share": round((totals["zero_budget"] or 0) / agreements, 4) if agreements else None,
+        "municipal_cost_jpy": totals["municipal_cost_jpy"] or 0,
+        "partner_contribution_jpy": totals["partner_contribution_jpy"] or 0,
+        "by_prefecture": by_prefecture,
+        "by_municipality": by_municipality,
+        "by_field": by_field,
+        "by_kind": by_kind,
+        "by_status": by_status,
+        "organizations": organizations,
+        "kpis": kpi_attainment(),
+    }
+
+
+def kpi_attainment() -> dict:
+    """KPIs of published agreements judged on their latest accepted value: met the target, improved
+    on the baseline, unchanged, worsened, or not yet measured."""
+    latest = Measurement.objects.accepted().filter(indicator=OuterRef("pk")).order_by("-period_end", "-id")
+    indicators = (
+        OutcomeIndicator.objects.filter(agreement__published=True)
+        .annotate(latest_value=Subquery(latest.values("value")[:1]))
+        .values("direction", "baseline_value", "target_value", "latest_value")
+    )
+    verdicts = {"indicators": 0, "met_target": 0, "improved": 0, "unchanged": 0, "worsened": 0, "not_measured": 0}
+    for row in indicators.iterator(chunk_size=5000):
+        verdicts["indicators"] += 1
+        value = row["latest_value"]
+        if value is None:
+            verdicts["not_measured"] += 1
+            continue
+        sign = Decimal(1) if row["direction"] == "higher" else Decimal(-1)
+        change = (value - row["baseline_value"]) * sign
+        if (value - row["target_value"]) * sign >= 0:
+            verdicts["met_target"] += 1
+        elif change > 0:
+            verdicts["improved"] += 1
+        elif change == 0:
+            verdicts["unchanged"] += 1
+        else:
+            verdicts["worsened"] += 1
+    return verdicts
+
+
+def stats_get(*, refresh: bool = False) -> dict:
+    """The statistics, from the cache when fresh (KYOSO_STATS_TTL seconds)."""
+    if not refresh:
+        cached = cache.get(STATS_CACHE_KEY)
+        if cached is not None:
+            return cached
+    data = stats_compute()
+    cache.set(STATS_CACHE_KEY, data, timeout=settings.KYOSO_STATS_TTL)
+    return data
