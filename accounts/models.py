@@ -39,3 +39,27 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Profile(models.Model):
+    """A user's preferences: the language of the interface and of the mail Kyoso sends them."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+def language_of(user) -> str:
+    """The user's language (Japanese unless they chose English)."""
+    try:
+        return user.profile.language
+    except Profile.DoesNotExist:
+        return settings.LANGUAGE_CODE

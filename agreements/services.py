@@ -11,11 +11,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.models import NoticeKind
+from notifications.services import notice_create
 from partnerships.access import access_for
 from partnerships.models import Role
+from partnerships.selectors import officers_of, partner_users_of
 
-from .choices import AGREEMENT_TRANSITIONS, AgreementStatus, DeliverableStatus, ReviewStatus
-from .models import Agreement, Deliverable, Measurement, OutcomeIndicator, ProgressUpdate
+from .choices import AGREEMENT_TRANSITIONS, AgreementStatus, AmendmentKind, DeliverableStatus, ReviewStatus
+from .models import Agreement, Amendment, Deliverable, Measurement, OutcomeIndicator, ProgressUpdate
 
 
 def _save(instance, *, by, **save_kwargs):
@@ -113,6 +116,24 @@ def agreement_expire(*, agreement, by=None) -> Agreement:
 
 
 @transaction.atomic
+def agreement_renew(*, agreement, ends_on, by=None) -> Agreement:
+    """An automatically renewing agreement gets its next period; the renewal is kept as an amendment."""
+    if agreement.status != AgreementStatus.ACTIVE or not agreement.auto_renewal:
+        raise ValidationError(_("Only an active agreement that renews automatically can be renewed."))
+    previous = agreement.ends_on
+    agreement.ends_on = ends_on
+    _save(agreement, by=by)
+    Amendment.objects.create(
+        agreement=agreement,
+        amended_on=timezone.localdate(),
+        kind=AmendmentKind.DURATION,
+        description=_("Renewed automatically: the end date moved from %(old)s to %(new)s.")
+        % {"old": previous.isoformat() if previous else "—", "new": ends_on.isoformat()},
+    )
+    return agreement
+
+
+@transaction.atomic
 def agreement_terminate(*, agreement, by) -> Agreement:
     """negotiating / active → terminated: talks or the agreement ended early."""
     return _agreement_move(agreement, to=AgreementStatus.TERMINATED, by=by)
@@ -159,7 +180,36 @@ def progress_update_submit(*, deliverable: Deliverable, by, progress, status, no
     )
     if evidence:
         update.evidence = evidence
-    return _save(update, by=by)
+    _save(update, by=by)
+    agreement = deliverable.initiative.agreement
+    notice_create(
+        recipients=officers_of(agreement.municipality_id, at_least=Role.EDITOR),
+        kind=NoticeKind.REPORT_SUBMITTED,
+        key=f"progress-update:{update.pk}",
+        subject=update,
+        url=agreement.get_absolute_url(),
+        params={
+            "title": deliverable.title,
+            "agreement": agreement.public_id,
+            "progress": update.progress,
+            "organization": deliverable.responsible.name,
+        },
+    )
+    return update
+
+
+def _tell_reporter(report, *, kind, organization_id, title, agreement, comment):
+    """Tell the partner's users that their report was accepted or returned."""
+    if organization_id is None:
+        return
+    notice_create(
+        recipients=partner_users_of(organization_id),
+        kind=kind,
+        key=f"{kind}:{report._meta.model_name}:{report.pk}",
+        subject=report,
+        url=agreement.get_absolute_url(),
+        params={"title": title, "agreement": agreement.public_id, "comment": comment},
+    )
 
 
 def _require_reviewable(report):
@@ -185,7 +235,16 @@ def progress_update_accept(*, update: ProgressUpdate, by, comment: str = "") -> 
     _save(deliverable, by=by)
     update.review_status, update.review_comment = ReviewStatus.ACCEPTED, comment
     update.reviewed_by, update.reviewed_at = by, timezone.now()
-    return _save(update, by=by)
+    _save(update, by=by)
+    _tell_reporter(
+        update,
+        kind=NoticeKind.REPORT_ACCEPTED,
+        organization_id=deliverable.responsible_id,
+        title=deliverable.title,
+        agreement=deliverable.initiative.agreement,
+        comment=comment,
+    )
+    return update
 
 
 @transaction.atomic
@@ -200,7 +259,17 @@ def progress_update_return(*, update: ProgressUpdate, by, comment: str) -> Progr
     _require_reviewable(update)
     update.review_status, update.review_comment = ReviewStatus.RETURNED, comment
     update.reviewed_by, update.reviewed_at = by, timezone.now()
-    return _save(update, by=by)
+    _save(update, by=by)
+    deliverable = update.deliverable
+    _tell_reporter(
+        update,
+        kind=NoticeKind.REPORT_RETURNED,
+        organization_id=deliverable.responsible_id,
+        title=deliverable.title,
+        agreement=deliverable.initiative.agreement,
+        comment=comment,
+    )
+    return update
 
 
 # --- measurements ------------------------------------------------------------------------------
@@ -218,7 +287,21 @@ def measurement_record(*, indicator: OutcomeIndicator, by, **data) -> Measuremen
         review_status = ReviewStatus.PENDING
         data["verified"] = False  # a partner cannot verify its own value
     measurement = Measurement(indicator=indicator, reported_by=by, review_status=review_status, **data)
-    return _save(measurement, by=by)
+    _save(measurement, by=by)
+    if review_status == ReviewStatus.PENDING:
+        notice_create(
+            recipients=officers_of(municipality_id, at_least=Role.EDITOR),
+            kind=NoticeKind.MEASUREMENT_SUBMITTED,
+            key=f"measurement:{measurement.pk}",
+            subject=measurement,
+            url=indicator.agreement.get_absolute_url(),
+            params={
+                "title": indicator.name,
+                "agreement": indicator.agreement.public_id,
+                "organization": indicator.reporter.name,
+            },
+        )
+    return measurement
 
 
 def _review_measurement(measurement, *, by, status, comment, verified=None):
@@ -229,7 +312,17 @@ def _review_measurement(measurement, *, by, status, comment, verified=None):
     if verified is not None:
         measurement.verified = verified
     measurement.reviewed_by, measurement.reviewed_at = by, timezone.now()
-    return _save(measurement, by=by)
+    _save(measurement, by=by)
+    indicator = measurement.indicator
+    _tell_reporter(
+        measurement,
+        kind=NoticeKind.MEASUREMENT_ACCEPTED if status == ReviewStatus.ACCEPTED else NoticeKind.MEASUREMENT_RETURNED,
+        organization_id=indicator.reporter_id,
+        title=indicator.name,
+        agreement=indicator.agreement,
+        comment=comment,
+    )
+    return measurement
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ def test_deploy_check_is_clean_with_production_environment():
         DJANGO_ALLOWED_HOSTS="kyoso.example.jp",
         DATABASE_URL="sqlite:////tmp/kyoso-deploy-check.sqlite3",
         CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        KYOSO_OCDS_PREFIX="ocds-a1b2c3",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

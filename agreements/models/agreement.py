@@ -118,6 +118,10 @@ class Agreement(models.Model):
     )
     data_sharing_terms = models.TextField(_("data-sharing terms"), blank=True)
     contacts = models.ManyToManyField(Contact, blank=True, related_name="agreements", verbose_name=_("contacts"))
+    dormant_since = models.DateField(
+        _("dormant since"), null=True, blank=True, editable=False,
+        help_text=_("Set by the nightly job when an active agreement has had no activity for months."),
+    )
     published = models.BooleanField(_("published"), default=False, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

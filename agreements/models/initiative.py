@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,6 +16,7 @@ from .agreement import DOCUMENT_EXTENSIONS, Agreement, CooperationField
 from .common import check_dates_in_order, dates_in_order, raise_if, validate_upload_size, zero_budget_field
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+OPEN_STATUSES = (DeliverableStatus.SCHEDULED, DeliverableStatus.IN_PROGRESS)
 
 
 class Initiative(models.Model):
@@ -135,6 +137,11 @@ class Deliverable(models.Model):
 
     def __str__(self):
         return self.title
+
+    def is_late(self, today=None) -> bool:
+        """Still open after its due date."""
+        today = today or timezone.localdate()
+        return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < today
 
     def clean(self):
         errors = {}

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -16,7 +17,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.KyosoAdminConfig",  # django.contrib.admin with Kyoso's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,8 +31,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "accounts",
+    "notifications",
     "partnerships",
     "agreements",
+    "opendata",
     "api",
 ]
 
@@ -169,8 +172,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 *
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 KYOSO_MAX_UPLOAD_BYTES = env.int("KYOSO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
-# Celery: JSON only, bounded tasks. The broker defaults to an embedded one (see local.py).
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+# Celery: JSON only, bounded tasks. Without CELERY_BROKER_URL the broker is embedded: Kombu's
+# filesystem transport in var/celery/, so worker and beat run on a laptop with no broker server.
+CELERY_DATA_DIR = Path(env("KYOSO_CELERY_DIR", default=str(BASE_DIR / "var" / "celery")))
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for folder in ("queue", "processed"):
+        (CELERY_DATA_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_DATA_DIR / "queue"),
+        "data_folder_out": str(CELERY_DATA_DIR / "queue"),
+        "processed_folder": str(CELERY_DATA_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A change must not wait long for a broker that is down: the outbox job sends the notices later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -180,11 +199,29 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 * 60)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BEAT_SCHEDULE = {
+    # the outbox: mail pending notices (also enqueued at once after each change)
+    "send-notices": {"task": "notifications.send", "schedule": 60.0},
+    # reminders, overdue, ending, expiry and renewal, dormancy — every morning, Japan time
+    "daily-jobs": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+}
 
 # API tokens and login throttling.
 KYOSO_API_TOKEN_DAYS = env.int("KYOSO_API_TOKEN_DAYS", default=90)
 KYOSO_LOGIN_FAILURE_LIMIT = env.int("KYOSO_LOGIN_FAILURE_LIMIT", default=5)
 KYOSO_LOGIN_FAILURE_WINDOW = env.int("KYOSO_LOGIN_FAILURE_WINDOW", default=15 * 60)
+
+# Background jobs: reminders before a deliverable is due, notices before an agreement ends, dormancy.
+KYOSO_REMINDER_DAYS = [int(d) for d in env.list("KYOSO_REMINDER_DAYS", default=["14", "3"])]
+KYOSO_ENDING_NOTICE_DAYS = [int(d) for d in env.list("KYOSO_ENDING_NOTICE_DAYS", default=["90", "30"])]
+KYOSO_DORMANT_MONTHS = env.int("KYOSO_DORMANT_MONTHS", default=6)
+# Absolute links in mail and open-data files.
+KYOSO_PUBLIC_BASE_URL = env("KYOSO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# OCDS ocid prefix: "ocds-" + the 6 characters the Open Contracting Partnership assigned to the publisher.
+# The default is a placeholder, registered to nobody: every real deployment sets its own (check --deploy warns).
+OCDS_PREFIX = env("KYOSO_OCDS_PREFIX", default="ocds-kyoso0")
 
 # Demo accounts' password (load_demo).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="kyoso-demo")

@@ -12,3 +12,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 KYOSO_ANON_RATE = "100000/minute"  # the rate-limit test sets its own
 KYOSO_USER_RATE = "100000/minute"
+# Tasks published by tests go nowhere unless a test starts a worker on a real broker.
+CELERY_BROKER_URL = env("KYOSO_TEST_BROKER_URL", default="memory://")

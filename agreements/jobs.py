@@ -1,0 +1,192 @@
+"""The watching Kyoso does for officers and partners: the services behind the nightly jobs.
+
+Each takes ``today`` so tests control the clock. Each is idempotent: a notice's key names the event
+(which deliverable, which due date, which threshold), so running a job twice — or on two workers at
+once — writes every notice once.
+"""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.db.models import DateTimeField, F, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
+
+from notifications.models import NoticeKind
+from notifications.services import notice_create
+from partnerships.models import Role
+from partnerships.selectors import officers_of, partner_users_of
+
+from . import services
+from .choices import AgreementStatus
+from .models import Agreement, Deliverable, Measurement, ProgressUpdate
+
+
+def _deliverable_params(deliverable, **extra):
+    agreement = deliverable.initiative.agreement
+    return {
+        "title": deliverable.title,
+        "agreement": agreement.public_id,
+        "due_on": deliverable.due_on.isoformat(),
+        **extra,
+    }
+
+
+def _agreement_params(agreement, **extra):
+    return {
+        "agreement": agreement.public_id,
+        "title": agreement.title,
+        "ends_on": agreement.ends_on.isoformat() if agreement.ends_on else "",
+        **extra,
+    }
+
+
+def deliverable_reminders_send(*, today: datetime.date) -> int:
+    """Remind the responsible partner's users N days before a deliverable is due (N in
+    KYOSO_REMINDER_DAYS, default 14 and 3). A reminder missed on its day is sent the next run."""
+    created = 0
+    for days in sorted(settings.KYOSO_REMINDER_DAYS):
+        due = (
+            Deliverable.objects.open()
+            .filter(responsible__isnull=False, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))
+            .select_related("initiative__agreement")
+        )
+        for deliverable in due.iterator(chunk_size=500):
+            remaining = (deliverable.due_on - today).days
+            created += notice_create(
+                recipients=partner_users_of(deliverable.responsible_id),
+                kind=NoticeKind.DELIVERABLE_DUE,
+                key=f"due-{days}:{deliverable.pk}:{deliverable.due_on}",
+                subject=deliverable,
+                url=deliverable.initiative.agreement.get_absolute_url(),
+                params=_deliverable_params(deliverable, days=remaining),
+            )
+    return created
+
+
+def deliverables_overdue_report(*, today: datetime.date) -> int:
+    """Tell the municipality's officers once when a deliverable becomes overdue."""
+    created = 0
+    late = Deliverable.objects.overdue(today).select_related("initiative__agreement")
+    for deliverable in late.iterator(chunk_size=500):
+        agreement = deliverable.initiative.agreement
+        created += notice_create(
+            recipients=officers_of(agreement.municipality_id),
+            kind=NoticeKind.DELIVERABLE_OVERDUE,
+            key=f"overdue:{deliverable.pk}:{deliverable.due_on}",
+            subject=deliverable,
+            url=agreement.get_absolute_url(),
+            params=_deliverable_params(deliverable),
+        )
+    return created
+
+
+def agreements_ending_report(*, today: datetime.date) -> int:
+    """Tell officers 90 and 30 days (KYOSO_ENDING_NOTICE_DAYS) before an active agreement ends."""
+    created = 0
+    for days in sorted(settings.KYOSO_ENDING_NOTICE_DAYS):
+        ending = Agreement.objects.filter(
+            status=AgreementStatus.ACTIVE, ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=days)
+        )
+        for agreement in ending.iterator(chunk_size=500):
+            created += notice_create(
+                recipients=officers_of(agreement.municipality_id),
+                kind=NoticeKind.AGREEMENT_ENDING,
+                key=f"ending-{days}:{agreement.pk}:{agreement.ends_on}",
+                subject=agreement,
+                url=agreement.get_absolute_url(),
+                params=_agreement_params(agreement, days=(agreement.ends_on - today).days),
+            )
+    return created
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def agreements_expire_due(*, today: datetime.date) -> tuple[int, int]:
+    """Active agreements past their end: renewed for their term when they renew automatically,
+    otherwise moved to expired. Officers are told either way. Returns (expired, renewed)."""
+    expired = renewed = 0
+    past = Agreement.objects.filter(status=AgreementStatus.ACTIVE, ends_on__lt=today)
+    for agreement in past.iterator(chunk_size=200):
+        if agreement.auto_renewal and agreement.renewal_term_months:
+            ends_on = agreement.ends_on
+            while ends_on < today:
+                ends_on = add_months(ends_on, agreement.renewal_term_months)
+            services.agreement_renew(agreement=agreement, ends_on=ends_on)
+            kind, renewed = NoticeKind.AGREEMENT_RENEWED, renewed + 1
+        else:
+            services.agreement_expire(agreement=agreement)
+            kind, expired = NoticeKind.AGREEMENT_EXPIRED, expired + 1
+        notice_create(
+            recipients=officers_of(agreement.municipality_id),
+            kind=kind,
+            key=f"{kind}:{agreement.pk}:{agreement.ends_on}",
+            subject=agreement,
+            url=agreement.get_absolute_url(),
+            params=_agreement_params(agreement),
+        )
+    return expired, renewed
+
+
+def _last_activity():
+    """The latest change of an agreement or of anything reported under it."""
+    updates = (
+        ProgressUpdate.objects.filter(deliverable__initiative__agreement=OuterRef("pk"))
+        .order_by()
+        .values("deliverable__initiative__agreement")
+        .annotate(last=Max("submitted_at"))
+        .values("last")
+    )
+    measurements = (
+        Measurement.objects.filter(indicator__agreement=OuterRef("pk"))
+        .order_by()
+        .values("indicator__agreement")
+        .annotate(last=Max("reported_at"))
+        .values("last")
+    )
+    deliverables = (
+        Deliverable.objects.filter(initiative__agreement=OuterRef("pk"))
+        .order_by()
+        .values("initiative__agreement")
+        .annotate(last=Max("updated_at"))
+        .values("last")
+    )
+    # Coalesce each to the agreement's own change: SQLite's MAX() of several values is NULL if one is.
+    return Greatest(
+        F("updated_at"),
+        *(
+            Coalesce(Subquery(q, output_field=DateTimeField()), F("updated_at"))
+            for q in (updates, measurements, deliverables)
+        ),
+    )
+
+
+def agreements_dormancy_flag(*, today: datetime.date) -> int:
+    """Flag active agreements with no progress report, measurement or change for KYOSO_DORMANT_MONTHS
+    (default 6) and tell their officers; clear the flag of those active again. Returns how many were
+    newly flagged."""
+    limit = add_months(today, -settings.KYOSO_DORMANT_MONTHS)
+    active = Agreement.objects.filter(status=AgreementStatus.ACTIVE).annotate(last_activity=_last_activity())
+    flagged = 0
+    for agreement in active.iterator(chunk_size=500):
+        last = agreement.last_activity.date()
+        if last < limit:
+            if agreement.dormant_since is None:
+                # update(): a flag is not activity, so updated_at (auto_now) must not move
+                Agreement.objects.filter(pk=agreement.pk).update(dormant_since=last)
+                flagged += 1
+            notice_create(
+                recipients=officers_of(agreement.municipality_id, at_least=Role.VIEWER),
+                kind=NoticeKind.AGREEMENT_DORMANT,
+                key=f"dormant:{agreement.pk}:{last}",
+                subject=agreement,
+                url=agreement.get_absolute_url(),
+                params=_agreement_params(agreement, since=last.isoformat()),
+            )
+        elif agreement.dormant_since is not None:
+            Agreement.objects.filter(pk=agreement.pk).update(dormant_since=None)
+    return flagged

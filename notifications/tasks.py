@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from config.locks import job_lock
+
+from .services import notices_send_pending
+
+
+@shared_task(name="notifications.send", ignore_result=True)
+def notices_send() -> int:
+    """Mail pending notices. Safe to run on several workers at once (rows are locked)."""
+    with job_lock("notices-send", timeout=10 * 60) as held:
+        if not held:
+            return 0
+        return notices_send_pending()
