@@ -8,8 +8,10 @@ from .models import NoticeKind
 TEXTS = {
     NoticeKind.DELIVERABLE_DUE: (
         _("[Kyoso] Due in %(days)s days: %(title)s"),
-        _("The deliverable “%(title)s” of agreement %(agreement)s is due on %(due_on)s (in %(days)s days).\n"
-          "Please report its progress in Kyoso."),
+        _(
+            "The deliverable “%(title)s” of agreement %(agreement)s is due on %(due_on)s (in %(days)s days).\n"
+            "Please report its progress in Kyoso."
+        ),
     ),
     NoticeKind.DELIVERABLE_OVERDUE: (
         _("[Kyoso] Overdue: %(title)s"),
@@ -29,8 +31,7 @@ TEXTS = {
     ),
     NoticeKind.AGREEMENT_DORMANT: (
         _("[Kyoso] No activity: %(agreement)s"),
-        _("Agreement %(agreement)s “%(title)s” has had no progress report, measurement or change since "
-          "%(since)s."),
+        _("Agreement %(agreement)s “%(title)s” has had no progress report, measurement or change since %(since)s."),
     ),
     NoticeKind.REPORT_SUBMITTED: (
         _("[Kyoso] Progress report to review: %(title)s"),

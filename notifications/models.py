@@ -42,7 +42,9 @@ class Notice(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
     key = models.CharField(
-        _("key"), max_length=200, help_text=_("What makes this notice unique for its recipient, e.g. due-14:12:2025-03-31")
+        _("key"),
+        max_length=200,
+        help_text=_("What makes the notice unique for its recipient, e.g. due-14:12:2025-03-31"),
     )
     subject_type = models.CharField(_("subject type"), max_length=40, blank=True)
     subject_id = models.CharField(_("subject id"), max_length=40, blank=True)
