@@ -43,24 +43,28 @@ def _agreement_params(agreement, **extra):
 
 def deliverable_reminders_send(*, today: datetime.date) -> int:
     """Remind the responsible partner's users N days before a deliverable is due (N in
-    KYOSO_REMINDER_DAYS, default 14 and 3). A reminder missed on its day is sent the next run."""
-    created = 0
-    for days in sorted(settings.KYOSO_REMINDER_DAYS):
-        due = (
-            Deliverable.objects.open()
-            .filter(responsible__isnull=False, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=days))
-            .select_related("initiative__agreement")
+    KYOSO_REMINDER_DAYS, default 14 and 3). Each deliverable gets the reminder of the nearest threshold
+    it has reached: one mail at 14 days, one at 3 — never two at once, and a missed day is caught up."""
+    thresholds = sorted(settings.KYOSO_REMINDER_DAYS)
+    due = (
+        Deliverable.objects.open()
+        .filter(
+            responsible__isnull=False, due_on__gte=today, due_on__lte=today + datetime.timedelta(days=thresholds[-1])
         )
-        for deliverable in due.iterator(chunk_size=500):
-            remaining = (deliverable.due_on - today).days
-            created += notice_create(
-                recipients=partner_users_of(deliverable.responsible_id),
-                kind=NoticeKind.DELIVERABLE_DUE,
-                key=f"due-{days}:{deliverable.pk}:{deliverable.due_on}",
-                subject=deliverable,
-                url=deliverable.initiative.agreement.get_absolute_url(),
-                params=_deliverable_params(deliverable, days=remaining),
-            )
+        .select_related("initiative__agreement")
+    )
+    created = 0
+    for deliverable in due.iterator(chunk_size=500):
+        remaining = (deliverable.due_on - today).days
+        threshold = next(n for n in thresholds if n >= remaining)
+        created += notice_create(
+            recipients=partner_users_of(deliverable.responsible_id),
+            kind=NoticeKind.DELIVERABLE_DUE,
+            key=f"due-{threshold}:{deliverable.pk}:{deliverable.due_on}",
+            subject=deliverable,
+            url=deliverable.initiative.agreement.get_absolute_url(),
+            params=_deliverable_params(deliverable, days=remaining),
+        )
     return created
 
 
