@@ -30,10 +30,9 @@ demo: migrate  ## the national municipality list and the demo records and accoun
 	$(BIN)/python manage.py load_municipalities
 	$(BIN)/python manage.py load_demo
 
-run: demo  ## serve the whole app on http://$(HOST):$(PORT) with demo data
-	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null 2>&1 || true
-	@echo "Kyoso: http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/v1/docs/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: demo  ## the whole app on http://$(HOST):$(PORT) with demo data: web, Celery worker and beat
+	@echo "Kyoso: http://$(HOST):$(PORT)/  (admin: /admin/, API docs: /api/v1/docs/) — Ctrl-C stops all"
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 test: install  ## the whole suite (SQLite unless DATABASE_URL points at PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

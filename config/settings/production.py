@@ -29,4 +29,6 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+# No well-known password in production: load_demo refuses to run unless one is given.
+DEMO_PASSWORD = env("DEMO_PASSWORD", default="")
 CELERY_BROKER_TRANSPORT_OPTIONS = {}

@@ -4,7 +4,9 @@ from .base import *  # noqa: F401
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The Celery-worker test runs a separate process, which writes mail to files it can count.
+EMAIL_BACKEND = env("KYOSO_TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env("KYOSO_TEST_EMAIL_DIR", default=str(BASE_DIR / ".test-mail"))
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 MEDIA_ROOT = BASE_DIR / ".test-media"
 CELERY_TASK_ALWAYS_EAGER = False
