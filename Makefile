@@ -22,6 +22,8 @@ $(BIN)/python:
 
 install: $(BIN)/python  ## create .venv and install the app with its test tools
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# The compiled catalogues are committed; rebuild them when gettext is present.
+	@if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null; fi
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

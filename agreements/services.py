@@ -6,9 +6,10 @@ the history, and runs in one transaction.
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.models import NoticeKind
@@ -123,12 +124,16 @@ def agreement_renew(*, agreement, ends_on, by=None) -> Agreement:
     previous = agreement.ends_on
     agreement.ends_on = ends_on
     _save(agreement, by=by)
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: in the data's language, not the job's
+        description = _("Renewed automatically: the end date moved from %(old)s to %(new)s.") % {
+            "old": previous.isoformat() if previous else "—",
+            "new": ends_on.isoformat(),
+        }
     Amendment.objects.create(
         agreement=agreement,
         amended_on=timezone.localdate(),
         kind=AmendmentKind.DURATION,
-        description=_("Renewed automatically: the end date moved from %(old)s to %(new)s.")
-        % {"old": previous.isoformat() if previous else "—", "new": ends_on.isoformat()},
+        description=description,
     )
     return agreement
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,25 +25,25 @@ logger = logging.getLogger(__name__)
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_code = "precondition_failed"
-    default_detail = "The record has changed since you read it; fetch it again and reapply your change."
+    default_detail = gettext_lazy("The record has changed since you read it; fetch it again and reapply your change.")
 
 
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
     default_code = "precondition_required"
-    default_detail = "Send the ETag you read as If-Match, so that no one else's change is overwritten."
+    default_detail = gettext_lazy("Send the ETag you read as If-Match, so that no one else's change is overwritten.")
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
-    default_detail = "The change conflicts with another record; reload and try again."
+    default_detail = gettext_lazy("The change conflicts with another record; reload and try again.")
 
 
 def django_validation_to_drf(error: DjangoValidationError) -> exceptions.ValidationError:

@@ -11,6 +11,8 @@ from .views.agreements import (
     PartyViewSet,
 )
 from .views.auth import TokenObtainView, TokenViewSet
+from .views.imports import ImportJobViewSet
+from .views.ocds import RecordPackageView, ReleasePackageView, ReleaseView
 from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
 from .views.progress import DeliverableViewSet, MeasurementViewSet, ProgressUpdateViewSet
 from .views.stats import StatsView
@@ -27,6 +29,7 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("measurements", MeasurementViewSet, basename="measurement")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("auth/tokens", TokenViewSet, basename="token")
+router.register("imports", ImportJobViewSet, basename="import")
 
 parties = PartyViewSet.as_view({"get": "list", "post": "create"})
 party = PartyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy"})
@@ -41,6 +44,9 @@ urlpatterns = [
         PartyViewSet.as_view({"get": "history"}),
         name="agreement-party-history",
     ),
+    path("ocds/releases/", ReleasePackageView.as_view(), name="ocds-release-package"),
+    path("ocds/releases/<str:release_id>/", ReleaseView.as_view(), name="ocds-release"),
+    path("ocds/records/<str:ocid>/", RecordPackageView.as_view(), name="ocds-record"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include(router.urls)),

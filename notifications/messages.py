@@ -1,16 +1,20 @@
 """The text of each kind of notice, translatable; rendered in the recipient's language."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .models import NoticeKind
 
 # kind -> (subject, body). Placeholders come from Notice.params; none of them is personal data.
 TEXTS = {
     NoticeKind.DELIVERABLE_DUE: (
-        _("[Kyoso] Due in %(days)s days: %(title)s"),
-        _(
+        ngettext_lazy("[Kyoso] Due in %(days)s day: %(title)s", "[Kyoso] Due in %(days)s days: %(title)s", "days"),
+        ngettext_lazy(
+            "The deliverable “%(title)s” of agreement %(agreement)s is due on %(due_on)s (in %(days)s day).\n"
+            "Please report its progress in Kyoso.",
             "The deliverable “%(title)s” of agreement %(agreement)s is due on %(due_on)s (in %(days)s days).\n"
-            "Please report its progress in Kyoso."
+            "Please report its progress in Kyoso.",
+            "days",
         ),
     ),
     NoticeKind.DELIVERABLE_OVERDUE: (
@@ -18,7 +22,9 @@ TEXTS = {
         _("The deliverable “%(title)s” of agreement %(agreement)s was due on %(due_on)s and is not yet met."),
     ),
     NoticeKind.AGREEMENT_ENDING: (
-        _("[Kyoso] Ends in %(days)s days: %(agreement)s"),
+        ngettext_lazy(
+            "[Kyoso] Ends in %(days)s day: %(agreement)s", "[Kyoso] Ends in %(days)s days: %(agreement)s", "days"
+        ),
         _("Agreement %(agreement)s “%(title)s” ends on %(ends_on)s. Decide whether to renew it."),
     ),
     NoticeKind.AGREEMENT_EXPIRED: (

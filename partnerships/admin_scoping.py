@@ -43,6 +43,10 @@ def is_admin_user(user) -> bool:
 class KyosoAdminSite(AdminSite):
     """The admin site with Kyoso's access rule: superusers and municipal officers only."""
 
+    site_header = _("Kyoso administration")
+    site_title = _("Kyoso administration")
+    index_title = _("Partnerships, agreements and outcomes")
+
     def has_permission(self, request):
         return is_admin_user(request.user)
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .codes import corporate_number_for_lg_code, validate_corporate_number, validate_lg_code
@@ -238,7 +239,9 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("organization"),
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    role = models.CharField(
+        pgettext_lazy("permission", "role"), max_length=10, choices=Role.choices, default=Role.VIEWER
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -306,7 +309,7 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("organization"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     name_kana = models.CharField(_("name in kana"), max_length=200, blank=True)
     title = models.CharField(_("job title"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

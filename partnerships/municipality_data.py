@@ -136,7 +136,7 @@ def rows_from_file(path: Path) -> list[SourceRow]:
             continue
     else:
         raise MunicipalityDataError([_("%(file)s is neither UTF-8 nor CP932 text.") % {"file": path.name}])
-    return _rows_from_table(csv.reader(io.StringIO(text)), _("line "))
+    return _rows_from_table(csv.reader(io.StringIO(text)), "")
 
 
 def _prefecture_code(code: str) -> str:

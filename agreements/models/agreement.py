@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from partnerships.models import Contact, Department, Municipality, Organization
@@ -119,7 +120,10 @@ class Agreement(models.Model):
     data_sharing_terms = models.TextField(_("data-sharing terms"), blank=True)
     contacts = models.ManyToManyField(Contact, blank=True, related_name="agreements", verbose_name=_("contacts"))
     dormant_since = models.DateField(
-        _("dormant since"), null=True, blank=True, editable=False,
+        _("dormant since"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Set by the nightly job when an active agreement has had no activity for months."),
     )
     published = models.BooleanField(_("published"), default=False, editable=False)
@@ -226,7 +230,9 @@ class Party(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="parties", verbose_name=_("organization")
     )
-    role = models.CharField(_("role"), max_length=20, choices=PartyRole.choices, default=PartyRole.PARTNER)
+    role = models.CharField(
+        pgettext_lazy("party", "role"), max_length=20, choices=PartyRole.choices, default=PartyRole.PARTNER
+    )
     signatory_title = models.CharField(
         _("signatory's title"), max_length=200, blank=True, help_text=_("e.g. 代表取締役社長 (a title, not a name)")
     )

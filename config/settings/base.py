@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "simple_history",
     "accounts",
     "notifications",
+    "imports",
     "partnerships",
     "agreements",
     "opendata",

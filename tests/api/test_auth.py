@@ -30,7 +30,9 @@ def officer(viewer):
 
 
 def obtain(username="viewer", password="pass-for-tests", **extra):
-    return APIClient().post(URL, {"username": username, "password": password, **extra}, format="json")
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en").post(
+        URL, {"username": username, "password": password, **extra}, format="json"
+    )
 
 
 def test_token_is_returned_once_and_stored_hashed(officer):
@@ -41,7 +43,7 @@ def test_token_is_returned_once_and_stored_hashed(officer):
     assert token.name == "基幹システム連携"
     assert key not in (token.key_hash, token.prefix) and token.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert (token.expires_at - timezone.now()).days in (29, 30)
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     listed = client.get("/api/v1/auth/tokens/").json()
     assert [t["name"] for t in listed] == ["基幹システム連携"] and "key" not in listed[0]
@@ -64,7 +66,7 @@ def test_repeated_failures_are_throttled_even_with_the_right_password(officer, s
 
 def test_expired_and_revoked_tokens_are_refused(officer):
     key = obtain().json()["key"]
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/auth/tokens/").status_code == 200
     ApiToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
@@ -79,7 +81,7 @@ def test_owner_revokes_a_token_and_cannot_see_others(officer):
     from accounts.services import api_token_create
 
     others_token, _ = api_token_create(user=other, name="theirs")
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.delete(f"/api/v1/auth/tokens/{others_token.pk}/").status_code == 404
     own = ApiToken.objects.get(user=officer)
@@ -92,7 +94,7 @@ def test_management_command_makes_a_working_token(officer):
     out, err = StringIO(), StringIO()
     call_command("create_api_token", "viewer", "--name", "夜間連携", "--days", "7", stdout=out, stderr=err)
     key = out.getvalue().strip()
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/auth/tokens/").json()[0]["name"] == "夜間連携"
     with pytest.raises(CommandError, match="No active user"):
@@ -100,6 +102,6 @@ def test_management_command_makes_a_working_token(officer):
 
 
 def test_garbage_token_is_a_401_not_a_500(db):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION="Token x")
     assert client.get("/api/v1/agreements/").status_code == 401

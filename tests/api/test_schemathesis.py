@@ -15,6 +15,19 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 EXAMPLES = 12
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Like Django's test client: a request must not close the connection holding the test transaction."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def approver_token(approver, world):
     _token, key = api_token_create(user=approver, name="schemathesis")

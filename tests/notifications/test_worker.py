@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from notifications.models import Notice
+from tests.celery_broker import use_broker
 from tests.factories import AgreementFactory, DeliverableFactory, InitiativeFactory, PartyFactory
 
 REDIS = "redis://127.0.0.1:6379/15"
@@ -32,14 +33,10 @@ def redis_broker():
         if os.environ.get("KYOSO_REQUIRE_SERVICES"):
             pytest.fail("KYOSO_REQUIRE_SERVICES is set but Redis is not reachable on 127.0.0.1:6379")
         pytest.skip("needs Redis on 127.0.0.1:6379")
-    from config.celery import app
-
-    previous = app.conf.broker_url
-    app.conf.broker_url = REDIS
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
-    yield
-    app.conf.broker_url = previous
+    with use_broker(REDIS) as app:
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge("celery")
+        yield
 
 
 @pytest.fixture
@@ -55,9 +52,24 @@ def worker(tmp_path, redis_broker, postgres_only):
     }
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 — closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-l", "info"],
-        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     yield tmp_path
     process.terminate()
@@ -75,8 +87,11 @@ def test_reminder_end_to_end_with_a_real_worker(worker, city, organization, part
 
     agreement = AgreementFactory(municipality=city, status="active", ends_on=datetime.date(2099, 1, 1))
     PartyFactory(agreement=agreement, organization=organization)
-    DeliverableFactory(initiative=InitiativeFactory(agreement=agreement), responsible=organization,
-                       due_on=timezone.localdate() + datetime.timedelta(days=3))
+    DeliverableFactory(
+        initiative=InitiativeFactory(agreement=agreement),
+        responsible=organization,
+        due_on=timezone.localdate() + datetime.timedelta(days=3),
+    )
 
     daily_jobs.delay()
     daily_jobs.delay()  # twice: still one reminder, one mail

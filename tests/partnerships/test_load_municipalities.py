@@ -76,7 +76,7 @@ def test_wrong_check_digit_is_named_and_nothing_is_loaded(tmp_path):
     with pytest.raises(CommandError, match="1 row"):
         call_command("load_municipalities", file=path, stderr=err)
     report = err.getvalue()
-    assert "272290" in report and "四條畷市" in report and "line 3" in report and "check digit should be 9" in report
+    assert "272290" in report and "四條畷市" in report and "Row 3:" in report and "check digit should be 9" in report
     assert not Municipality.objects.exists()
 
 

@@ -1,0 +1,97 @@
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from imports.models import ImportJob
+from imports.services import import_job_create
+from imports.template import template_csv, template_xlsx
+from partnerships.access import access_for
+from partnerships.models import Municipality, Role
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.all())
+    file = serializers.FileField(write_only=True, help_text="CSV (UTF-8, UTF-8 with BOM or CP932) or XLSX")
+    progress = serializers.IntegerField(read_only=True, help_text="percent of rows checked")
+    dry_run = serializers.BooleanField(default=True)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "municipality",
+            "file",
+            "original_name",
+            "dry_run",
+            "status",
+            "progress",
+            "rows_total",
+            "rows_done",
+            "errors",
+            "result",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = [
+            "original_name",
+            "status",
+            "rows_total",
+            "rows_done",
+            "errors",
+            "result",
+            "created_at",
+            "finished_at",
+        ]
+
+
+class ImportJobViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Imports of a municipality's existing list of agreements (officer editors of that municipality).
+
+    POST a file with `municipality` and `dry_run` (default true: check only): 202, then poll
+    GET /imports/{id}/ for `status`, `progress` and `errors` ([{row, column, message}]). Every row is
+    checked with the same rules as the API; the rows are imported all together or not at all. The
+    template (Japanese columns) is at /imports/template/?type=xlsx (or csv)."""
+
+    serializer_class = ImportJobSerializer
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        access = access_for(self.request.user)
+        jobs = ImportJob.objects.select_related("municipality").order_by("-id")  # code shown on every row
+        if access.is_superuser:
+            return jobs
+        return jobs.filter(municipality_id__in=access.municipalities(Role.EDITOR))
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job = import_job_create(
+            municipality=data["municipality"], uploaded=data["file"], by=request.user, dry_run=data["dry_run"]
+        )
+        return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("type", str, enum=["xlsx", "csv"], description="file type (default xlsx)")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        summary="The import template (Japanese columns)",
+    )
+    @action(detail=False, methods=["get"], permission_classes=[], authentication_classes=[])
+    def template(self, request):
+        if request.query_params.get("type") == "csv":
+            response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+            name = "kyoso-import-template.csv"
+        else:
+            response = HttpResponse(
+                template_xlsx(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+            name = "kyoso-import-template.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

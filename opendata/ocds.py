@@ -1,0 +1,500 @@
+"""OCDS 1.1 mapping: an agreement is one contracting process, and ``agreement_release`` turns it into
+one release (with the metrics extension for KPIs). docs/ocds.md has the mapping table.
+
+Pure: the functions read the agreement and the related records prefetched by
+``opendata.selectors.agreements_for_ocds()`` and nothing else. Public documents and accepted
+measurements arrive as the filtered lists ``agreement.public_documents`` and
+``indicator.accepted_measurements``; without them the build fails rather than reading the unfiltered
+relations, so nothing private can slip in by a lazy query. Contacts, users and signatories' titles
+are never read: a release names organizations only.
+
+The fixed strings below are Japanese on purpose: they are data in the release's language ("ja"),
+not interface text to translate.
+"""
+
+import datetime
+import hashlib
+import json
+import mimetypes
+from decimal import Decimal
+from urllib.parse import urljoin, urlsplit
+
+from agreements.choices import AgreementStatus, DeliverableStatus, Direction
+
+OCDS_VERSION = "1.1"
+METRICS_EXTENSION_URL = (
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/1.1/extension.json"
+)
+LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+JCN_SCHEME = "JP-JCN"  # 法人番号 (National Tax Agency), as listed on org-id.guide
+CURRENCY = "JPY"
+JST = datetime.timezone(datetime.timedelta(hours=9))  # Japan keeps no daylight saving time
+COUNTRY = "日本"
+
+# Kyoso party role → OCDS party roles. partyRole is an open codelist: "privateParty" comes from the
+# OCDS for PPPs profile and validates against the core schema.
+PARTY_ROLES = {
+    "lead_partner": ["supplier", "privateParty"],
+    "partner": ["supplier", "privateParty"],
+    "supporter": ["supplier"],
+    "independent_monitor": ["reviewBody"],
+}
+PARTY_ORDER = list(PARTY_ROLES)
+
+# selection method → tender.procurementMethod (closed codelist) and its wording.
+PROCUREMENT_METHOD = {"open_call": "open", "proposal": "direct", "consultation": "direct"}
+PROCUREMENT_METHOD_DETAILS = {"open_call": "公募", "proposal": "提案", "consultation": "協議"}
+
+# Document kind → documentType (open codelist) and the section it belongs to.
+DOCUMENT_TYPE = {
+    "signed_agreement": "contractSigned",
+    "press_release": "contractNotice",
+    "report": "physicalProgressReport",
+    "evidence": "physicalProgressReport",
+}
+IMPLEMENTATION_DOCUMENTS = {"report", "evidence"}
+
+# Deliverable status → milestoneStatus (closed: scheduled, met, notMet, partiallyMet). In progress is
+# still "scheduled": the status must not depend on the day the release is read. The codelist has no
+# "cancelled": a cancelled deliverable's milestone carries no status.
+MILESTONE_STATUS = {
+    DeliverableStatus.SCHEDULED: "scheduled",
+    DeliverableStatus.IN_PROGRESS: "scheduled",
+    DeliverableStatus.MET: "met",
+    DeliverableStatus.PARTIALLY_MET: "partiallyMet",
+    DeliverableStatus.NOT_MET: "notMet",
+}
+AMENDMENT_KIND = {"scope": "範囲", "duration": "期間", "value": "金額", "parties": "当事者"}
+DIRECTION = {Direction.HIGHER: "値が大きいほど良い", Direction.LOWER: "値が小さいほど良い"}
+RELEASE_TAG_ORDER = [
+    "tender",
+    "tenderUpdate",
+    "tenderCancellation",
+    "award",
+    "contract",
+    "contractUpdate",
+    "contractAmendment",
+    "implementation",
+    "contractTermination",
+]
+
+
+# --- values ------------------------------------------------------------------------------------
+
+
+def rfc3339(moment: datetime.datetime) -> str:
+    """A moment as an RFC 3339 date-time in Japan time: 2024-04-01T10:30:00+09:00."""
+    return moment.astimezone(JST).isoformat(timespec="seconds")
+
+
+def _start(day: datetime.date | None) -> str | None:
+    return f"{day.isoformat()}T00:00:00+09:00" if day else None
+
+
+def _end(day: datetime.date | None) -> str | None:
+    # A date with no time that ends something (a period, a due date) lasts the whole day.
+    return f"{day.isoformat()}T23:59:59+09:00" if day else None
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _money(yen: int) -> dict:
+    return {"amount": int(yen), "currency": CURRENCY}
+
+
+def _pruned(value):
+    """Drop None, "" and empty lists and objects: OCDS leaves out what is unknown instead of nulls."""
+    if isinstance(value, dict):
+        pairs = ((key, _pruned(item)) for key, item in value.items())
+        return {key: item for key, item in pairs if not _empty(item)}
+    if isinstance(value, list):
+        return [item for item in map(_pruned, value) if not _empty(item)]
+    return value
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, (str, list, dict)) and not value)
+
+
+# --- statuses ----------------------------------------------------------------------------------
+
+
+def is_signed(agreement) -> bool:
+    """Signed agreements are active or expired, or terminated after a signature (talks that failed
+    end terminated without one)."""
+    if agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.EXPIRED):
+        return True
+    return agreement.status == AgreementStatus.TERMINATED and agreement.signed_on is not None
+
+
+def tender_status(agreement) -> str:
+    if agreement.status == AgreementStatus.DRAFT:
+        return "planning"
+    if agreement.status == AgreementStatus.NEGOTIATING:
+        return "active"
+    return "complete" if is_signed(agreement) else "unsuccessful"
+
+
+def award_status(agreement) -> str:
+    if agreement.status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING):
+        return "pending"
+    return "active" if is_signed(agreement) else "unsuccessful"
+
+
+def contract_status(agreement) -> str:
+    """draft / negotiating → pending, active → active, expired / terminated → terminated; talks that
+    ended before a signature → cancelled ("cancelled prior to being signed")."""
+    if agreement.status in (AgreementStatus.DRAFT, AgreementStatus.NEGOTIATING):
+        return "pending"
+    if agreement.status == AgreementStatus.ACTIVE:
+        return "active"
+    return "terminated" if is_signed(agreement) else "cancelled"
+
+
+# --- parties -----------------------------------------------------------------------------------
+
+
+def _address(*, locality=None, region=None) -> dict:
+    return {"locality": locality, "region": region, "countryName": COUNTRY}
+
+
+def municipality_party(municipality) -> dict:
+    """The municipality, buyer and procuring entity, identified by its 法人番号."""
+    number, name = municipality.corporate_number, municipality.full_name
+    prefecture = municipality.prefecture
+    address = (
+        _address(region=municipality.name)
+        if prefecture is None
+        else _address(locality=municipality.name, region=prefecture.name)
+    )
+    return {
+        "id": f"{JCN_SCHEME}-{number}",
+        "name": name,
+        "name_en": municipality.name_en,
+        "identifier": {"scheme": JCN_SCHEME, "id": number, "legalName": name},
+        "address": address,
+        "roles": ["buyer", "procuringEntity"],
+    }
+
+
+def organization_party(organization, roles) -> dict:
+    """A partner. Without a 法人番号 it keeps a stable local id and an identifier with no scheme."""
+    number = organization.corporate_number
+    identifier = {"legalName": organization.name}
+    if number:
+        identifier = {"scheme": JCN_SCHEME, "id": number, **identifier}
+    prefecture = organization.prefecture
+    return {
+        "id": f"{JCN_SCHEME}-{number}" if number else f"org-{organization.pk}",
+        "name": organization.name,
+        "name_en": organization.name_en,
+        "identifier": identifier,
+        "address": _address(region=prefecture.name) if prefecture else None,
+        "roles": list(roles),
+    }
+
+
+def _parties(agreement) -> list[dict]:
+    parties = {}
+    ordered = sorted(agreement.parties.all(), key=lambda p: (PARTY_ORDER.index(p.role), p.pk))
+    for party in [municipality_party(agreement.municipality)] + [
+        organization_party(p.organization, PARTY_ROLES[p.role]) for p in ordered
+    ]:
+        if party["id"] in parties:  # one organization, one entry: merge the roles
+            seen = parties[party["id"]]["roles"]
+            seen.extend(role for role in party["roles"] if role not in seen)
+        else:
+            parties[party["id"]] = party
+    return list(parties.values())
+
+
+def _reference(party: dict) -> dict:
+    return {"id": party["id"], "name": party["name"]}
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def _document(document, base_url: str) -> dict:
+    url = document.url or urljoin(base_url.rstrip("/") + "/", document.file.url)
+    return {
+        "id": f"document-{document.pk}",
+        "documentType": DOCUMENT_TYPE.get(document.kind),
+        "title": document.title,
+        "url": url,
+        "datePublished": _start(document.published_on),
+        "format": mimetypes.guess_type(urlsplit(url).path)[0],
+    }
+
+
+def _milestone(deliverable) -> dict:
+    met = deliverable.status in (DeliverableStatus.MET, DeliverableStatus.PARTIALLY_MET)
+    return {
+        "id": f"deliverable-{deliverable.pk}",
+        "title": deliverable.title,
+        "type": "delivery",
+        "description": deliverable.description,
+        "dueDate": _end(deliverable.due_on),
+        "dateMet": _start(deliverable.met_on) if met else None,
+        "status": MILESTONE_STATUS.get(deliverable.status),
+    }
+
+
+def _metric_description(indicator) -> str:
+    lines = [indicator.method]
+    if indicator.data_source:
+        lines.append(f"データ出典：{indicator.data_source}")
+    return "\n".join(line for line in lines if line)
+
+
+def _agreed_metric(indicator) -> dict:
+    """A KPI as agreed: its baseline and its target."""
+    unit = {"name": indicator.unit}
+    baseline_period = {
+        "startDate": _start(indicator.baseline_period_start),
+        "endDate": _end(indicator.baseline_period_end),
+    }
+    return {
+        "id": indicator.code,
+        "title": indicator.name,
+        "description": _metric_description(indicator),
+        "observations": [
+            {
+                "id": "baseline",
+                "period": baseline_period,
+                "measure": _number(indicator.baseline_value),
+                "unit": dict(unit),
+                "notes": "基準値",
+            },
+            {
+                "id": "target",
+                "period": {"endDate": _end(indicator.target_on)},
+                "measure": _number(indicator.target_value),
+                "unit": dict(unit),
+                "notes": f"目標値（{DIRECTION[indicator.direction]}）",
+            },
+        ],
+    }
+
+
+def _measured_metric(indicator) -> dict | None:
+    """A KPI as measured: its accepted measurements only (nothing waiting for review or returned)."""
+    observations = [
+        {
+            "id": f"measurement-{m.pk}",
+            "period": {"startDate": _start(m.period_start), "endDate": _end(m.period_end)},
+            "measure": _number(m.value),
+            "unit": {"name": indicator.unit},
+            "dimensions": {"measuredBy": m.measured_by, "verified": "true" if m.verified else "false"},
+            "notes": m.note,
+        }
+        for m in indicator.accepted_measurements
+    ]
+    if not observations:
+        return None
+    return {"id": indicator.code, "title": indicator.name, "observations": observations}
+
+
+def _amendment(amendment) -> dict:
+    return {
+        "id": f"amendment-{amendment.pk}",
+        "date": _start(amendment.amended_on),
+        "description": f"{AMENDMENT_KIND.get(amendment.kind, amendment.kind)}：{amendment.description}",
+        "rationale": amendment.reason,
+    }
+
+
+def _related_processes(agreement, ocid_prefix: str) -> list[dict]:
+    """An individual agreement follows on from its comprehensive one (if that one is public)."""
+    parent = agreement.parent
+    if parent is None or not parent.published:
+        return []
+    return [
+        {
+            "id": "parent-agreement",
+            "relationship": ["framework"],
+            "title": parent.title,
+            "scheme": "ocid",
+            "identifier": f"{ocid_prefix}-{parent.public_id}",
+        }
+    ]
+
+
+def release_content(agreement, *, ocid_prefix: str, base_url: str) -> dict:
+    """Everything in the release except its id, date and tag: what a change is measured against."""
+    public_id, signed = agreement.public_id, is_signed(agreement)
+    parties = _parties(agreement)
+    buyer = _reference(parties[0])
+    suppliers = [_reference(p) for p in parties if "supplier" in p["roles"]]
+    value = _money(agreement.municipal_cost_jpy)
+    period = {"startDate": _start(agreement.starts_on), "endDate": _end(agreement.ends_on)}
+    texts = {
+        "title": agreement.title,
+        "title_en": agreement.title_en,
+        "description": agreement.summary,
+        "description_en": agreement.summary_en,
+    }
+    documents = agreement.public_documents  # the filtered prefetch: public documents only
+    deliverables = [d for i in agreement.initiatives.all() for d in i.deliverables.all()]
+    deliverables.sort(key=lambda d: (d.due_on is None, d.due_on or datetime.date.min, d.pk))
+    indicators = sorted(agreement.indicators.all(), key=lambda i: i.code)
+    award_id = f"{public_id}-award"
+    contract = {
+        "id": public_id,
+        "awardID": award_id,
+        **texts,
+        "status": contract_status(agreement),
+        "period": period,
+        "value": dict(value),
+        "dateSigned": _start(agreement.signed_on) if signed else None,
+        "items": [
+            {"id": f"initiative-{i.pk}", "description": i.title, "description_en": i.title_en}
+            for i in sorted(agreement.initiatives.all(), key=lambda i: i.pk)
+        ],
+        "documents": [_document(d, base_url) for d in documents if d.kind not in IMPLEMENTATION_DOCUMENTS],
+        "amendments": [_amendment(a) for a in sorted(agreement.amendments.all(), key=lambda a: (a.amended_on, a.pk))],
+        "agreedMetrics": [_agreed_metric(i) for i in indicators],
+        "implementation": {
+            "milestones": [_milestone(d) for d in deliverables],
+            "metrics": [_measured_metric(i) for i in indicators],
+            "documents": [_document(d, base_url) for d in documents if d.kind in IMPLEMENTATION_DOCUMENTS],
+        },
+    }
+    return _pruned(
+        {
+            "ocid": f"{ocid_prefix}-{public_id}",
+            "initiationType": "tender",
+            "language": "ja",
+            "parties": parties,
+            "buyer": buyer,
+            "tender": {
+                "id": f"{public_id}-tender",
+                **texts,
+                "status": tender_status(agreement),
+                "procuringEntity": dict(buyer),
+                "procurementMethod": PROCUREMENT_METHOD.get(agreement.selection_method),
+                "procurementMethodDetails": PROCUREMENT_METHOD_DETAILS.get(agreement.selection_method),
+                "mainProcurementCategory": "services",
+            },
+            "awards": [
+                {
+                    "id": award_id,
+                    "title": agreement.title,
+                    "title_en": agreement.title_en,
+                    "status": award_status(agreement),
+                    "date": _start(agreement.signed_on) if signed else None,
+                    "value": dict(value),
+                    "suppliers": suppliers,
+                    "contractPeriod": dict(period),
+                }
+            ],
+            "contracts": [contract],
+            "relatedProcesses": _related_processes(agreement, ocid_prefix),
+        }
+    )
+
+
+def release_build(content: dict, *, release_id: str, date: datetime.datetime, tag: list[str]) -> dict:
+    """The release: its content with an id, a date and tags."""
+    rest = {key: value for key, value in content.items() if key != "ocid"}
+    return {"ocid": content["ocid"], "id": release_id, "date": rfc3339(date), "tag": list(tag), **rest}
+
+
+def agreement_release(
+    agreement, *, release_id: str, date: datetime.datetime, tag: list[str], ocid_prefix: str, base_url: str
+) -> dict:
+    """One OCDS release of an agreement prefetched by ``agreements_for_ocds()``."""
+    content = release_content(agreement, ocid_prefix=ocid_prefix, base_url=base_url)
+    return release_build(content, release_id=release_id, date=date, tag=tag)
+
+
+def content_hash(content: dict) -> str:
+    """SHA-256 of the content in a canonical JSON form: equal content, equal hash."""
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+# --- tags, records and packages ----------------------------------------------------------------
+
+
+def release_tags(previous: dict | None, current: dict) -> list[str]:
+    """The releaseTag codes of ``current``, given the release before it (None for the first)."""
+    award, contract = current["awards"][0], current["contracts"][0]
+    signed = award["status"] == "active"
+    if previous is None:
+        tags = {"award", "contract"} if signed else {"tender"}
+        if signed and contract.get("implementation"):
+            tags.add("implementation")
+        if contract["status"] == "terminated":
+            tags.add("contractTermination")
+        return _ordered(tags)
+    before_award, before_contract = previous["awards"][0], previous["contracts"][0]
+    tags = set()
+    if current["tender"]["status"] == "unsuccessful" != previous["tender"]["status"]:
+        tags.add("tenderCancellation")
+    if signed and before_award["status"] != "active":
+        tags |= {"award", "contract"}
+    if contract["status"] == "terminated" != before_contract["status"]:
+        tags.add("contractTermination")
+    if signed:
+        if len(contract.get("amendments", [])) > len(before_contract.get("amendments", [])):
+            tags.add("contractAmendment")
+        if contract.get("implementation") != before_contract.get("implementation"):
+            tags.add("implementation")
+    if not tags:
+        tags.add("contractUpdate" if signed else "tenderUpdate")
+    return _ordered(tags)
+
+
+def _ordered(tags: set[str]) -> list[str]:
+    return sorted(tags, key=RELEASE_TAG_ORDER.index)
+
+
+def compiled_release(latest: dict) -> dict:
+    """The compiled release of a record. Each stored release is a full snapshot, so the compiled
+    release is the latest one, tagged "compiled", with the id OCDS merge tools give it."""
+    rest = {key: value for key, value in latest.items() if key not in ("ocid", "id", "date", "tag")}
+    return {
+        "ocid": latest["ocid"],
+        "id": f"{latest['ocid']}-{latest['date']}",
+        "date": latest["date"],
+        "tag": ["compiled"],
+        **rest,
+    }
+
+
+def _package_head(*, uri: str, published: datetime.datetime, publisher: str, policy: str | None) -> dict:
+    head = {
+        "uri": uri,
+        "version": OCDS_VERSION,
+        "extensions": [METRICS_EXTENSION_URL],
+        "publishedDate": rfc3339(published),
+        "publisher": {"name": publisher},
+        "license": LICENSE_URL,
+    }
+    if policy:
+        head["publicationPolicy"] = policy
+    return head
+
+
+def release_package(
+    *, uri: str, releases: list[dict], published: datetime.datetime, publisher: str, policy: str | None = None
+) -> dict:
+    return {**_package_head(uri=uri, published=published, publisher=publisher, policy=policy), "releases": releases}
+
+
+def record_package(
+    *,
+    uri: str,
+    ocid: str,
+    linked: list[dict],
+    latest: dict,
+    published: datetime.datetime,
+    publisher: str,
+    policy: str | None = None,
+) -> dict:
+    """A record package of one contracting process: its releases, linked, and its compiled release."""
+    record = {"ocid": ocid, "releases": linked, "compiledRelease": compiled_release(latest)}
+    return {**_package_head(uri=uri, published=published, publisher=publisher, policy=policy), "records": [record]}

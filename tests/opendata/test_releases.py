@@ -1,0 +1,216 @@
+"""Releases as data: each publication and each later change of a published agreement is one dated
+release, recorded after the commit; no change, no release; unpublished agreements, none."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from agreements import services
+from agreements.models import Agreement
+from opendata import services as opendata_services
+from opendata.checks import check_ocid_prefix
+from opendata.models import Release
+from tests.factories import AgreementFactory, DeliverableFactory, DocumentFactory, InitiativeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def releases_of(agreement) -> list[Release]:
+    return list(Release.objects.filter(agreement=agreement).order_by("date", "id"))
+
+
+def ours(callbacks) -> list:
+    """The release-recording callbacks among those captured (other apps may queue their own)."""
+    return [c for c in callbacks if hasattr(c, "agreement_id")]
+
+
+def test_publishing_records_the_first_release(story):
+    (release,) = releases_of(story.agreement)
+
+    assert release.ocid == f"ocds-kyoso0-{story.agreement.public_id}"
+    assert release.release_id == f"{release.ocid}-r0001"
+    assert release.tag == release.data["tag"] == ["award", "contract", "implementation"]
+    assert release.data["id"] == release.release_id
+    assert len(release.content_hash) == 64
+
+
+def test_an_accepted_progress_report_is_a_new_dated_release(story, approver, run_on_commit):
+    """The partner's report becomes the deliverable's state, and the change a new release."""
+    (first,) = releases_of(story.agreement)
+
+    with run_on_commit():
+        services.progress_update_accept(update=story.update, by=approver)
+
+    first_again, second = releases_of(story.agreement)
+    assert first_again.data == first.data  # the past is kept as it was published
+    assert second.date > first.date
+    assert second.release_id.endswith("-r0002")
+    assert second.tag == ["implementation"]
+    milestone_id = f"deliverable-{story.deliverables['in_progress'].pk}"
+    milestone = next(m for m in second.data["contracts"][0]["implementation"]["milestones"] if m["id"] == milestone_id)
+    assert milestone["status"] == "met" and milestone["dateMet"] == "2025-06-01T00:00:00+09:00"
+
+
+def test_an_accepted_measurement_is_a_new_release(story, approver, run_on_commit):
+    with run_on_commit():
+        services.measurement_accept(measurement=story.pending[0], by=approver)
+
+    latest = releases_of(story.agreement)[-1]
+    observations = latest.data["contracts"][0]["implementation"]["metrics"][0]["observations"]
+    assert [o["measure"] for o in observations] == [7, 5.5]
+
+
+def test_an_amendment_is_a_contract_amendment_release(story, editor, run_on_commit):
+    from agreements.models import Amendment
+
+    with run_on_commit():
+        amendment = Amendment(
+            agreement=story.agreement, amended_on=datetime.date(2025, 10, 1), kind="scope", description="対象を拡大"
+        )
+        services.agreement_record_save(instance=amendment, by=editor)
+
+    assert releases_of(story.agreement)[-1].tag == ["contractAmendment"]
+
+
+def test_saving_without_a_change_records_nothing(story, run_on_commit):
+    deliverable = story.deliverables["met"]
+
+    with run_on_commit():
+        story.agreement.save()
+        deliverable.save()  # updated_at moves; the published content does not
+        story.private_document.title = "内部検討資料（改）"  # not public: not in the release
+        story.private_document.save()
+
+    assert len(releases_of(story.agreement)) == 1
+
+
+def test_several_changes_in_one_transaction_are_one_release(story, run_on_commit, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for deliverable in story.deliverables.values():
+            deliverable.title += "（改）"
+            deliverable.save()
+        story.public_documents[1].title = "報道発表（訂正）"
+        story.public_documents[1].save()
+        story.agreement.summary = "概要を更新"
+        story.agreement.save()
+
+    assert len(ours(callbacks)) == 1
+    assert len(releases_of(story.agreement)) == 2
+
+
+def test_a_rolled_back_change_neither_publishes_nor_blocks_the_next(story, run_on_commit):
+    deliverable = story.deliverables["scheduled"]
+
+    with run_on_commit():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            deliverable.title = "取り消される変更"
+            deliverable.save()
+            raise RuntimeError("rolled back")
+        deliverable.refresh_from_db()
+        deliverable.title = "住民アンケート"
+        deliverable.save()
+
+    latest = releases_of(story.agreement)[-1].data
+    titles = {m["title"] for m in latest["contracts"][0]["implementation"]["milestones"]}
+    assert "住民アンケート" in titles and "取り消される変更" not in titles
+    assert len(releases_of(story.agreement)) == 2
+
+
+def test_deleting_a_record_is_a_change(story, editor, run_on_commit):
+    with run_on_commit():
+        services.agreement_record_delete(instance=story.deliverables["cancelled"], by=editor)
+
+    milestones = releases_of(story.agreement)[-1].data["contracts"][0]["implementation"]["milestones"]
+    assert f"deliverable-{story.deliverables['cancelled'].pk}" not in {m["id"] for m in milestones}
+
+
+def test_an_unpublished_agreement_records_no_release(city, editor, run_on_commit):
+    with run_on_commit():
+        agreement = AgreementFactory(municipality=city)
+        DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
+        DocumentFactory(agreement=agreement)
+        agreement.title = "下書きの変更"
+        agreement.save()
+
+    assert releases_of(agreement) == []
+
+
+def test_deleting_an_unpublished_draft_is_quiet(city, editor, run_on_commit):
+    agreement = AgreementFactory(municipality=city)
+    DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
+
+    with run_on_commit():
+        services.agreement_delete(agreement=agreement, by=editor)
+
+    assert not Agreement.objects.filter(pk=agreement.pk).exists()
+    assert not Release.objects.exists()
+
+
+def test_unpublishing_records_nothing_and_republishing_an_unchanged_agreement_neither(story, approver, run_on_commit):
+    with run_on_commit():
+        services.agreement_unpublish(agreement=story.agreement, by=approver)
+    with run_on_commit():
+        story.deliverables["met"].title = "非公開中の変更"
+        story.deliverables["met"].save()
+    assert len(releases_of(story.agreement)) == 1
+
+    with run_on_commit():
+        services.agreement_publish(agreement=story.agreement, by=approver)
+
+    assert len(releases_of(story.agreement)) == 2  # the change made while unpublished
+
+
+def test_a_failure_while_recording_does_not_undo_the_change(story, run_on_commit, monkeypatch, caplog):
+    """The change is committed by then: the error is logged, and the next change catches up."""
+    monkeypatch.setattr(opendata_services, "release_record_for", lambda **kwargs: 1 / 0)
+    deliverable = story.deliverables["scheduled"]
+
+    with run_on_commit():
+        deliverable.title = "変更"
+        deliverable.save()
+
+    deliverable.refresh_from_db()
+    assert deliverable.title == "変更"
+    assert "on_commit" in caplog.text
+
+
+def test_the_command_records_what_the_signals_did_not_see(city):
+    """A queryset update sends no signal: the command catches up, and a second run finds nothing new."""
+    agreement = AgreementFactory(municipality=city, status="active")
+    Agreement.objects.filter(pk=agreement.pk).update(published=True, published_at=timezone.now())
+    out = StringIO()
+
+    call_command("ocds_record_releases", stdout=out)
+    call_command("ocds_record_releases", stdout=out)
+
+    assert out.getvalue().splitlines() == ["1 new release(s)", "0 new release(s)"]
+    assert len(releases_of(agreement)) == 1
+
+
+def test_a_new_kpi_value_through_the_service_records_one_release(story, editor, run_on_commit):
+    with run_on_commit():
+        services.measurement_record(
+            indicator=story.kpi_online,
+            by=editor,
+            period_start=datetime.date(2027, 4, 1),
+            period_end=datetime.date(2028, 3, 31),
+            value=Decimal("45"),
+            measured_by="city",
+        )
+
+    assert len(releases_of(story.agreement)) == 2
+
+
+@pytest.mark.parametrize(
+    ("prefix", "codes"),
+    [("ocds-kyoso0", ["opendata.W001"]), ("kyoso", ["opendata.W002"]), ("ocds-a1b2c3", [])],
+)
+def test_the_deploy_check_asks_for_a_real_ocid_prefix(settings, prefix, codes):
+    settings.OCDS_PREFIX = prefix
+
+    assert [warning.id for warning in check_ocid_prefix()] == codes
