@@ -7,6 +7,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("opendata/", include("opendata.urls")),
     path("", include("agreements.urls")),
 ]
 if settings.DEBUG:

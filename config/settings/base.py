@@ -214,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-notices": {"task": "notifications.send", "schedule": 60.0},
     # reminders, overdue, ending, expiry and renewal, dormancy — every morning, Japan time
     "daily-jobs": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+    # the bulk open-data files, every night
+    "nightly-opendata": {"task": "opendata.export", "schedule": crontab(hour=2, minute=30)},
 }
 
 # API tokens and login throttling.
@@ -225,6 +227,8 @@ KYOSO_LOGIN_FAILURE_WINDOW = env.int("KYOSO_LOGIN_FAILURE_WINDOW", default=15 * 
 KYOSO_REMINDER_DAYS = [int(d) for d in env.list("KYOSO_REMINDER_DAYS", default=["14", "3"])]
 KYOSO_ENDING_NOTICE_DAYS = [int(d) for d in env.list("KYOSO_ENDING_NOTICE_DAYS", default=["90", "30"])]
 KYOSO_DORMANT_MONTHS = env.int("KYOSO_DORMANT_MONTHS", default=6)
+# Where the nightly open-data files are written (served at /opendata/).
+KYOSO_OPENDATA_DIR = Path(env("KYOSO_OPENDATA_DIR", default=str(BASE_DIR / "var" / "opendata")))
 # Absolute links in mail and open-data files.
 KYOSO_PUBLIC_BASE_URL = env("KYOSO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -16,3 +16,4 @@ KYOSO_ANON_RATE = "100000/minute"  # the rate-limit test sets its own
 KYOSO_USER_RATE = "100000/minute"
 # Tasks published by tests go nowhere unless a test starts a worker on a real broker.
 CELERY_BROKER_URL = env("KYOSO_TEST_BROKER_URL", default="memory://")
+KYOSO_OPENDATA_DIR = BASE_DIR / ".test-opendata"

@@ -95,3 +95,47 @@ def test_csv_query_count_does_not_grow_with_rows(city, organization, django_asse
     client = client_for()
     with django_assert_max_num_queries(2):
         read_csv(client.get("/api/v1/agreements/?format=csv"))
+
+
+def _peak_bytes_while_streaming(client, url):
+    import tracemalloc
+
+    response = client.get(url)
+    tracemalloc.start()
+    size = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak, size
+
+
+def test_csv_export_memory_does_not_grow_with_rows(city):
+    """Ten times the rows, about the same peak memory: rows are streamed, never collected in a list."""
+    import datetime
+
+    agreement = AgreementFactory(municipality=city, published=True, published_at=timezone.now())
+    indicator = OutcomeIndicatorFactory(agreement=agreement)
+    start = datetime.date(2000, 1, 1)
+
+    def add(n, offset):
+        from agreements.models import Measurement
+
+        Measurement.objects.bulk_create(
+            Measurement(
+                indicator=indicator,
+                period_start=start + datetime.timedelta(days=offset + i),
+                period_end=start + datetime.timedelta(days=offset + i),
+                value=i,
+                measured_by="city",
+            )
+            for i in range(n)
+        )
+
+    client = client_for()
+    add(500, 0)
+    small_peak, small_size = _peak_bytes_while_streaming(client, "/api/v1/measurements/?format=csv")
+    add(4500, 500)
+    large_peak, large_size = _peak_bytes_while_streaming(client, "/api/v1/measurements/?format=csv")
+    assert large_size > 8 * small_size
+    assert large_peak < small_peak + 2_000_000, (small_peak, large_peak)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "opendata"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("index.json", views.index_json, name="index-json"),
+    path("<str:name>", views.download, name="file"),
+]

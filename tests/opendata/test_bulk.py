@@ -1,0 +1,158 @@
+"""The nightly bulk files: written completely, switched in atomically, listed with checksums, served,
+valid (Frictionless and OCDS), and free of personal data and unpublished records."""
+
+import gzip
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from frictionless import Package
+
+from opendata.bulk import current_dir, opendata_export
+from tests.api.conftest import client_for
+from tests.factories import (
+    AgreementFactory,
+    ContactFactory,
+    DeliverableFactory,
+    InitiativeFactory,
+    MeasurementFactory,
+    OutcomeIndicatorFactory,
+    PartyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+VALIDATE = Path(settings.BASE_DIR).parent / "shared" / "standards" / "ocds" / "validate.py"
+
+
+@pytest.fixture(autouse=True)
+def opendata_dir(tmp_path, settings):
+    settings.KYOSO_OPENDATA_DIR = tmp_path / "opendata"
+    return settings.KYOSO_OPENDATA_DIR
+
+
+@pytest.fixture
+def published(city, organization, approver, django_capture_on_commit_callbacks):
+    from agreements import services
+
+    agreement = AgreementFactory(municipality=city, municipal_cost_jpy=0)
+    PartyFactory(agreement=agreement, organization=organization, role="lead_partner")
+    contact = ContactFactory(
+        organization=organization, name="秘密 次郎", email="jiro.secret@example.jp", phone="090-9999-0000"
+    )
+    agreement.contacts.add(contact)
+    deliverable = DeliverableFactory(initiative=InitiativeFactory(agreement=agreement), responsible=organization)
+    indicator = OutcomeIndicatorFactory(agreement=agreement, reporter=organization)
+    MeasurementFactory(indicator=indicator)
+    with django_capture_on_commit_callbacks(execute=True):  # the OCDS release is recorded after commit
+        services.agreement_publish(agreement=agreement, by=approver)
+    AgreementFactory(municipality=city, title="非公開の下書き")
+    return agreement, deliverable
+
+
+def test_export_writes_every_file_and_checksums(published, opendata_dir):
+    call_command("export_opendata")
+    folder = current_dir()
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        [
+            "agreements.csv",
+            "parties.csv",
+            "initiatives.csv",
+            "deliverables.csv",
+            "indicators.csv",
+            "measurements.csv",
+            "organizations.csv",
+            "ocds-releases.json.gz",
+            "datapackage.json",
+            "SHA256SUMS",
+        ]
+    )
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ")
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+
+
+def test_files_hold_published_records_only_and_no_personal_data(published):
+    opendata_export()
+    folder = current_dir()
+    text = "".join(
+        (folder / p).read_text(encoding="utf-8")
+        for p in ("agreements.csv", "parties.csv", "organizations.csv", "datapackage.json")
+    )
+    text += gzip.decompress((folder / "ocds-releases.json.gz").read_bytes()).decode()
+    assert published[0].public_id in text
+    assert "非公開の下書き" not in text
+    for secret in ("秘密", "jiro.secret", "090-9999"):
+        assert secret not in text
+
+
+def test_csv_encoding_and_leading_columns(published):
+    opendata_export()
+    raw = (current_dir() / "agreements.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("utf-8").splitlines()[0].startswith("全国地方公共団体コード,ID,地方公共団体名,")
+
+
+def test_frictionless_validates_the_data_package(published):
+    opendata_export()
+    report = Package(str(current_dir() / "datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_ocds_bulk_package_validates_with_the_official_schema(published, tmp_path):
+    import os
+
+    if not VALIDATE.exists():
+        if os.environ.get("KYOSO_REQUIRE_SERVICES"):
+            pytest.fail(f"{VALIDATE} is missing")
+        pytest.skip("../shared/standards/ocds is not beside the project")
+    opendata_export()
+    package = tmp_path / "package.json"
+    package.write_bytes(gzip.decompress((current_dir() / "ocds-releases.json.gz").read_bytes()))
+    assert json.loads(package.read_text())["releases"]
+    result = subprocess.run([sys.executable, str(VALIDATE), str(package)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_a_new_set_replaces_the_old_atomically(published, opendata_dir):
+    opendata_export()
+    first = current_dir()
+    opendata_export()
+    second = current_dir()
+    assert first != second and (opendata_dir / "current").is_symlink()
+    opendata_export()
+    assert not first.exists()  # only the latest two sets are kept
+    assert not list((opendata_dir / "sets").glob(".*partial"))
+
+
+def test_listing_page_and_downloads(published):
+    opendata_export()
+    client = client_for()
+    page = client.get("/opendata/", HTTP_ACCEPT_LANGUAGE="ja")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "agreements.csv" in html and "ocds-releases.json.gz" in html
+    listing = client.get("/opendata/index.json").json()["files"]
+    entry = next(f for f in listing if f["name"] == "agreements.csv")
+    response = client.get("/opendata/agreements.csv")
+    body = b"".join(response.streaming_content)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert hashlib.sha256(body).hexdigest() == entry["sha256"] and len(body) == entry["size"]
+    assert client.get("/opendata/agreements.csv", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+    assert client.get("/opendata/../settings.py").status_code == 404
+    assert client.get("/opendata/secret.txt").status_code == 404
+
+
+def test_listing_before_the_first_export(db):
+    page = client_for().get("/opendata/")
+    assert page.status_code == 200 and "export_opendata" in page.content.decode()
+
+
+def test_nightly_task_is_scheduled():
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"opendata.export", "agreements.daily", "notifications.send"} <= schedule
