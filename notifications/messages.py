@@ -79,4 +79,5 @@ def render(kind: str, params: dict) -> tuple[str, str]:
     """Subject and body in the active language."""
     subject, body = TEXTS[kind]
     values = _Defaults(params)
-    return str(subject) % values, str(body) % values
+    # % on the lazy string itself: a plural message picks its form from the number in the params
+    return str(subject % values), str(body % values)

@@ -149,3 +149,17 @@ def test_reminder_job_twice_and_twice_concurrently_sends_each_notice_once(postgr
     assert Notice.objects.filter(kind="deliverable_due").count() == 3
     assert len(mail.outbox) == 3
     assert len({m.subject for m in mail.outbox}) == 3
+
+
+def test_messages_pick_the_plural_form_in_both_languages():
+    from django.utils import translation
+
+    from notifications.messages import render
+
+    params = {"title": "成果物A", "agreement": "272299-2024-001", "due_on": "2026-03-04", "days": 1}
+    with translation.override("en"):
+        assert render("deliverable_due", params)[0] == "[Kyoso] Due in 1 day: 成果物A"
+        assert render("deliverable_due", params | {"days": 3})[0] == "[Kyoso] Due in 3 days: 成果物A"
+    with translation.override("ja"):
+        subject, body = render("deliverable_due", params | {"days": 3})
+        assert subject == "[Kyoso] 期限まであと3日：成果物A" and "あと3日" in body
