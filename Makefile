@@ -37,6 +37,8 @@ run: demo  ## the whole app on http://$(HOST):$(PORT) with demo data: web, Celer
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 test: install  ## the whole suite (SQLite unless DATABASE_URL points at PostgreSQL)
+	@# axe-core for the accessibility checks in the page tests (skipped without npm or Chromium)
+	@if command -v npm >/dev/null; then cd tests/browser && npm ci --silent --no-audit --no-fund; fi
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from .views.agreements import (
@@ -48,6 +48,6 @@ urlpatterns = [
     path("ocds/releases/<str:release_id>/", ReleaseView.as_view(), name="ocds-release"),
     path("ocds/records/<str:ocid>/", RecordPackageView.as_view(), name="ocds-record"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("", include(router.urls)),
 ]

@@ -178,7 +178,7 @@ class Agreement(models.Model):
         return f"{self.public_id} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("agreements:detail", kwargs={"public_id": self.public_id})
+        return reverse("portal:agreement", kwargs={"public_id": self.public_id})
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -1,14 +1,18 @@
-"""Minimal public pages; the full portal and workspaces come with the web-pages issue."""
+"""Public pages (placeholder views; the portal is being built)."""
 
 from django.shortcuts import get_object_or_404, render
 
-from .models import Agreement
+from agreements.models import Agreement
 
 
 def home(request):
-    # select_related: the list shows each agreement's municipality (one query instead of N).
+    # select_related: each listed agreement shows its municipality
     recent = Agreement.objects.published().select_related("municipality").order_by("-published_at")[:20]
     return render(request, "agreements/home.html", {"recent": recent})
+
+
+def search(request):
+    return home(request)
 
 
 def agreement_detail(request, public_id):

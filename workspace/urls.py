@@ -2,9 +2,8 @@ from django.urls import path
 
 from . import views
 
-app_name = "agreements"
+app_name = "workspace"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("agreements/<str:public_id>/", views.agreement_detail, name="detail"),
 ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("notices/", views.notices, name="notices"),
+    path("notices/read/", views.notices_mark_read, name="notices-read"),
+]

@@ -1,0 +1,80 @@
+"""Display helpers for Japanese readers: yen, percentages, status badges, dates with 和暦."""
+
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.utils import formats, translation
+from django.utils.html import format_html
+
+register = template.Library()
+
+ERAS = [(datetime.date(2019, 5, 1), "令和"), (datetime.date(1989, 1, 8), "平成"), (datetime.date(1926, 12, 25), "昭和")]
+
+
+@register.filter
+def yen(value):
+    """1200000 → 1,200,000円 (Japanese) / ¥1,200,000 (English); empty → —."""
+    if value in (None, ""):
+        return "—"
+    number = f"{int(value):,}"
+    return f"{number}円" if translation.get_language() == "ja" else f"¥{number}"
+
+
+@register.filter
+def percent(value, digits=0):
+    if value in (None, ""):
+        return "—"
+    return f"{float(value):.{int(digits)}f}%"
+
+
+@register.filter
+def wareki(value):
+    """The Japanese era year: 2024-04-01 → 令和6年."""
+    if not isinstance(value, datetime.date):
+        return ""
+    for start, name in ERAS:
+        if value >= start:
+            year = value.year - start.year + 1
+            return f"{name}{'元' if year == 1 else year}年"
+    return ""
+
+
+@register.filter
+def jdate(value):
+    """The date as a Japanese officer reads it: 2024年4月1日（令和6年）; in English, 1 April 2024."""
+    if not isinstance(value, datetime.date):
+        return "—"
+    text = formats.date_format(value, "DATE_FORMAT")
+    if translation.get_language() == "ja" and wareki(value):
+        return f"{text}（{wareki(value)}）"
+    return text
+
+
+@register.filter
+def number(value):
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return f"{value:,f}" if value != value.to_integral() else f"{int(value):,}"
+    return f"{value:,}"
+
+
+BADGE = {
+    "active": "ok", "met": "ok", "accepted": "ok", "completed": "ok",
+    "draft": "muted", "scheduled": "muted", "planned": "muted", "cancelled": "muted",
+    "negotiating": "warn", "in_progress": "warn", "pending": "warn", "partially_met": "warn", "suspended": "warn",
+    "expired": "muted", "terminated": "bad", "not_met": "bad", "returned": "bad",
+}
+
+
+@register.simple_tag
+def status_badge(value, label):
+    return format_html('<span class="badge {}">{}</span>', BADGE.get(value, "muted"), label)
+
+
+@register.inclusion_tag("includes/progress.html")
+def progress_bar(value, label=""):
+    value = None if value is None else max(0.0, min(100.0, float(value)))
+    return {"value": value, "label": label}
