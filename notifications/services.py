@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from accounts.models import language_of
@@ -34,7 +34,8 @@ def notice_create(*, recipients, kind: str, key: str, subject=None, url: str = "
             },
         )
         created += made
-    if created:
+    # One sending task per transaction, however many notices it wrote (a rollback drops it with them).
+    if created and not any(entry[1] is enqueue_sending for entry in connection.run_on_commit):
         transaction.on_commit(enqueue_sending)
     return created
 

@@ -163,3 +163,15 @@ def test_messages_pick_the_plural_form_in_both_languages():
     with translation.override("ja"):
         subject, body = render("deliverable_due", params | {"days": 3})
         assert subject == "[Kyoso] 期限まであと3日：成果物A" and "あと3日" in body
+
+
+def test_one_sending_task_per_transaction(deliverable, partner, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for progress in (10, 20, 30):
+            services.progress_update_submit(
+                deliverable=deliverable, by=partner, progress=progress, status="in_progress"
+            )
+    assert Notice.objects.count() == 6
+    assert [c.__name__ for c in callbacks].count("enqueue_sending") == 1
