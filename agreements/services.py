@@ -222,9 +222,8 @@ def _require_reviewable(report):
         raise ValidationError(_("This report has already been reviewed."))
 
 
-@transaction.atomic
-def progress_update_accept(*, update: ProgressUpdate, by, comment: str = "") -> ProgressUpdate:
-    """Accept a report: it becomes the deliverable's progress and status. Approvers only."""
+def _review_progress_update(update, *, by, status, comment) -> ProgressUpdate:
+    """Lock the report, check the approver, and record the verdict (the caller's transaction)."""
     update = (
         ProgressUpdate.objects.select_for_update()
         .select_related("deliverable__initiative__agreement")
@@ -232,14 +231,21 @@ def progress_update_accept(*, update: ProgressUpdate, by, comment: str = "") -> 
     )
     _require_officer(by, update.deliverable.initiative.agreement.municipality_id, Role.APPROVER)
     _require_reviewable(update)
+    update.review_status, update.review_comment = status, comment
+    update.reviewed_by, update.reviewed_at = by, timezone.now()
+    return update
+
+
+@transaction.atomic
+def progress_update_accept(*, update: ProgressUpdate, by, comment: str = "") -> ProgressUpdate:
+    """Accept a report: it becomes the deliverable's progress and status. Approvers only."""
+    update = _review_progress_update(update, by=by, status=ReviewStatus.ACCEPTED, comment=comment)
     deliverable = update.deliverable
     deliverable.progress = update.progress
     deliverable.status = update.status
     if update.status == DeliverableStatus.MET:
         deliverable.met_on = update.met_on or timezone.localdate()
     _save(deliverable, by=by)
-    update.review_status, update.review_comment = ReviewStatus.ACCEPTED, comment
-    update.reviewed_by, update.reviewed_at = by, timezone.now()
     _save(update, by=by)
     _tell_reporter(
         update,
@@ -255,15 +261,7 @@ def progress_update_accept(*, update: ProgressUpdate, by, comment: str = "") -> 
 @transaction.atomic
 def progress_update_return(*, update: ProgressUpdate, by, comment: str) -> ProgressUpdate:
     """Return a report to the partner with a comment saying what to fix. Approvers only."""
-    update = (
-        ProgressUpdate.objects.select_for_update()
-        .select_related("deliverable__initiative__agreement")
-        .get(pk=update.pk)
-    )
-    _require_officer(by, update.deliverable.initiative.agreement.municipality_id, Role.APPROVER)
-    _require_reviewable(update)
-    update.review_status, update.review_comment = ReviewStatus.RETURNED, comment
-    update.reviewed_by, update.reviewed_at = by, timezone.now()
+    update = _review_progress_update(update, by=by, status=ReviewStatus.RETURNED, comment=comment)
     _save(update, by=by)
     deliverable = update.deliverable
     _tell_reporter(
