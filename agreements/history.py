@@ -42,8 +42,17 @@ def _m2m_values(instance, records) -> dict[str, dict[int, list]]:
     return result
 
 
-def history_entries(instance, *, show_users: bool) -> list[dict]:
-    """Field-level changes of a record, newest first, from its simple-history records."""
+def first_published(agreement):
+    """When the agreement was first published (None if never): the public history starts there."""
+    return (
+        agreement.history.filter(published=True).order_by("history_date").values_list("history_date", flat=True).first()
+    )
+
+
+def history_entries(instance, *, show_users: bool, since=None) -> list[dict]:
+    """Field-level changes of a record, newest first, from its simple-history records. With ``since``
+    (the public's view), only changes from that moment on: what was drafted before publication stays
+    with the municipality."""
     records = list(
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_LIMIT]
     )
@@ -76,4 +85,6 @@ def history_entries(instance, *, show_users: bool) -> list[dict]:
         )
         previous = record
     entries.reverse()
+    if since is not None:
+        entries = [entry for entry in entries if entry["date"] >= since]
     return entries

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -18,5 +16,5 @@ urlpatterns = [
     path("workspace/", include("workspace.urls")),
     path("", include("portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from /media/: documents and evidence go through views that check
+# who may read them (portal:document, the workspace's evidence view).

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("agreements/", views.search, name="search"),
     path("agreements/<str:public_id>/", views.agreement_detail, name="agreement"),
+    path("documents/<int:pk>/", views.document_download, name="document"),
+    re_path(r"^municipalities/(?P<code>[0-9]{6})/$", views.municipality_detail, name="municipality"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization"),
 ]

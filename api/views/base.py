@@ -5,7 +5,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from agreements.history import history_entries, is_member
+from agreements.history import first_published, history_entries, is_member
 from agreements.services import agreement_of, agreement_record_delete, agreement_record_save
 
 from ..concurrency import ETagMixin
@@ -24,8 +24,14 @@ class HistoryMixin:
     def history(self, request, *args, **kwargs):
         """Who changed what and when (field-level). Users are named to members of the record only."""
         instance = self.get_object()
-        show_users = self.shows_history_users(request.user, instance)
-        return Response(HistorySerializer(history_entries(instance, show_users=show_users), many=True).data)
+        member = self.shows_history_users(request.user, instance)
+        since = None if member else self.public_history_since(instance)
+        entries = history_entries(instance, show_users=member, since=since)
+        return Response(HistorySerializer(entries, many=True).data)
+
+    def public_history_since(self, instance):
+        """The public sees changes since the agreement's first publication."""
+        return first_published(agreement_of(instance))
 
 
 class RecordViewSet(HistoryMixin, ETagMixin, viewsets.ModelViewSet):

@@ -64,6 +64,9 @@ class OrganizationViewSet(
             queryset = queryset.filter(pk__in=Party.objects.filter(agreement__published=True).values("organization_id"))
         return self.lock(queryset)
 
+    def public_history_since(self, instance):
+        return None  # organizations are public records from the start
+
     def shows_history_users(self, user, instance) -> bool:
         access = access_for(user)
         return access.is_superuser or bool(access.officer_roles) or instance.pk in access.organizations()

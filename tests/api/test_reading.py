@@ -77,3 +77,15 @@ def test_no_personal_data_in_any_response(city, organization, partner, approver)
             body = json.dumps(client.get(url).json(), ensure_ascii=False)
             for secret in ("秘密", "taro.secret", "090-1234"):
                 assert secret not in body, (url, secret)
+
+
+def test_public_history_starts_at_the_first_publication(city, editor, approver):
+    agreement = services.agreement_create(municipality=city, by=editor, kind="other", title="下書きの題名")
+    services.agreement_update(agreement=agreement, by=editor, title="公開時の題名")
+    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_update(agreement=agreement, by=editor, title="公開後の題名")
+    url = f"/api/v1/agreements/{agreement.public_id}/history/"
+    public = json.dumps(client_for().get(url).json(), ensure_ascii=False)
+    assert "下書きの題名" not in public and "公開後の題名" in public
+    member = json.dumps(client_for(editor).get(url).json(), ensure_ascii=False)
+    assert "下書きの題名" in member
