@@ -102,33 +102,36 @@ def stats_compute() -> dict:
     }
 
 
-def kpi_attainment() -> dict:
-    """KPIs of published agreements judged on their latest accepted value: met the target, improved
-    on the baseline, unchanged, worsened, or not yet measured."""
+VERDICTS = ("met_target", "improved", "unchanged", "worsened", "not_measured")
+
+
+def kpi_verdict(direction: str, baseline: Decimal, target: Decimal, value: Decimal | None) -> str:
+    """How a KPI stands on a value: met its target, improved on the baseline, unchanged, worsened —
+    or not measured yet."""
+    if value is None:
+        return "not_measured"
+    sign = Decimal(1) if direction == "higher" else Decimal(-1)
+    if (value - target) * sign >= 0:
+        return "met_target"
+    change = (value - baseline) * sign
+    return "improved" if change > 0 else "unchanged" if change == 0 else "worsened"
+
+
+def kpi_attainment(indicators=None) -> dict:
+    """Verdict counts of KPIs (by default those of all published agreements), each judged on its
+    latest accepted value. One query."""
+    if indicators is None:
+        indicators = OutcomeIndicator.objects.filter(agreement__published=True)
     latest = Measurement.objects.accepted().filter(indicator=OuterRef("pk")).order_by("-period_end", "-id")
-    indicators = (
-        OutcomeIndicator.objects.filter(agreement__published=True)
+    rows = (
+        indicators.order_by()
         .annotate(latest_value=Subquery(latest.values("value")[:1]))
-        .values("direction", "baseline_value", "target_value", "latest_value")
+        .values_list("direction", "baseline_value", "target_value", "latest_value")
     )
-    verdicts = {"indicators": 0, "met_target": 0, "improved": 0, "unchanged": 0, "worsened": 0, "not_measured": 0}
-    for row in indicators.iterator(chunk_size=5000):
-        verdicts["indicators"] += 1
-        value = row["latest_value"]
-        if value is None:
-            verdicts["not_measured"] += 1
-            continue
-        sign = Decimal(1) if row["direction"] == "higher" else Decimal(-1)
-        change = (value - row["baseline_value"]) * sign
-        if (value - row["target_value"]) * sign >= 0:
-            verdicts["met_target"] += 1
-        elif change > 0:
-            verdicts["improved"] += 1
-        elif change == 0:
-            verdicts["unchanged"] += 1
-        else:
-            verdicts["worsened"] += 1
-    return verdicts
+    verdicts = dict.fromkeys(VERDICTS, 0)
+    for direction, baseline, target, value in rows.iterator(chunk_size=5000):
+        verdicts[kpi_verdict(direction, baseline, target, value)] += 1
+    return {"indicators": sum(verdicts.values()), **verdicts}
 
 
 def stats_get(*, refresh: bool = False) -> dict:

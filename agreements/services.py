@@ -9,6 +9,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from partnerships.models import Role
 from partnerships.selectors import officers_of, partner_users_of
 
 from .choices import AGREEMENT_TRANSITIONS, AgreementStatus, AmendmentKind, DeliverableStatus, ReviewStatus
-from .models import Agreement, Amendment, Deliverable, Measurement, OutcomeIndicator, ProgressUpdate
+from .models import Agreement, Amendment, Deliverable, Measurement, OutcomeIndicator, Party, ProgressUpdate
 
 
 def _save(instance, *, by, **save_kwargs):
@@ -192,7 +193,7 @@ def progress_update_submit(*, deliverable: Deliverable, by, progress, status, no
         kind=NoticeKind.REPORT_SUBMITTED,
         key=f"progress-update:{update.pk}",
         subject=update,
-        url=agreement.get_absolute_url(),
+        url=reverse("workspace:review-progress", kwargs={"pk": update.pk}),
         params={
             "title": deliverable.title,
             "agreement": agreement.public_id,
@@ -297,7 +298,7 @@ def measurement_record(*, indicator: OutcomeIndicator, by, **data) -> Measuremen
             kind=NoticeKind.MEASUREMENT_SUBMITTED,
             key=f"measurement:{measurement.pk}",
             subject=measurement,
-            url=indicator.agreement.get_absolute_url(),
+            url=reverse("workspace:review-measurement", kwargs={"pk": measurement.pk}),
             params={
                 "title": indicator.name,
                 "agreement": indicator.agreement.public_id,
@@ -370,8 +371,21 @@ def agreement_record_save(*, instance, by):
 def agreement_record_delete(*, instance, by) -> None:
     """Delete a record under an agreement (its history is kept). Editors of the municipality only."""
     _require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
+    if isinstance(instance, Party):
+        _require_party_unused(instance)
     instance._history_user = by
     instance.delete()
+
+
+def _require_party_unused(party) -> None:
+    """A party still responsible for deliverables or reporting KPIs of the agreement stays."""
+    agreement_id, organization_id = party.agreement_id, party.organization_id
+    if Deliverable.objects.filter(initiative__agreement_id=agreement_id, responsible_id=organization_id).exists():
+        raise ValidationError(
+            _("This organization is responsible for deliverables of the agreement; reassign them first.")
+        )
+    if OutcomeIndicator.objects.filter(agreement_id=agreement_id, reporter_id=organization_id).exists():
+        raise ValidationError(_("This organization reports KPIs of the agreement; change their reporter first."))
 
 
 @transaction.atomic

@@ -1,20 +1,18 @@
 """Reads of the public pages. Each page is a fixed number of queries, however many rows it shows."""
 
-from decimal import Decimal
-
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Prefetch, Q, Sum, Value, When
 from django.utils import timezone, translation
 
 from agreements.choices import DeliverableStatus, PartyRole
 from agreements.history import is_member
 from agreements.models import Agreement, Deliverable, Document, Initiative, Measurement, OutcomeIndicator, Party
 from agreements.querysets import agreement_visible_q
+from agreements.selectors import VERDICTS, kpi_attainment, kpi_verdict  # noqa: F401 — VERDICTS is re-exported to the views
 from partnerships.access import access_for
 from partnerships.models import Municipality, Organization
 
 # Lead partner first, then partners, supporters, monitors (the order of PartyRole).
 ROLE_ORDER = Case(*(When(role=role, then=Value(index)) for index, role in enumerate(PartyRole.values)))
-VERDICTS = ("met_target", "improved", "unchanged", "worsened", "not_measured")
 
 
 def with_list_relations(queryset):
@@ -61,7 +59,7 @@ def recent_improvements(*, limit: int = 5) -> list[Measurement]:
         if indicator.pk in seen:
             continue
         seen.add(indicator.pk)
-        if _verdict(indicator.direction, indicator.baseline_value, indicator.target_value, measurement.value) in (
+        if kpi_verdict(indicator.direction, indicator.baseline_value, indicator.target_value, measurement.value) in (
             "met_target",
             "improved",
         ):
@@ -131,32 +129,12 @@ def verdict(indicator: OutcomeIndicator, latest: Measurement | None) -> str:
     """How an indicator stands on its latest accepted value (the national statistics' rule)."""
     if latest is None:
         return "not_measured"
-    return _verdict(indicator.direction, indicator.baseline_value, indicator.target_value, latest.value)
-
-
-def _verdict(direction: str, baseline: Decimal, target: Decimal, value: Decimal | None) -> str:
-    if value is None:
-        return "not_measured"
-    sign = Decimal(1) if direction == "higher" else Decimal(-1)
-    if (value - target) * sign >= 0:
-        return "met_target"
-    change = (value - baseline) * sign
-    return "improved" if change > 0 else "unchanged" if change == 0 else "worsened"
+    return kpi_verdict(indicator.direction, indicator.baseline_value, indicator.target_value, latest.value)
 
 
 def kpi_verdicts(agreements) -> dict[str, int]:
     """Verdict counts over the indicators of these (published) agreements: one query."""
-    latest = Measurement.objects.accepted().filter(indicator=OuterRef("pk")).order_by("-period_end", "-id")
-    rows = (
-        OutcomeIndicator.objects.filter(agreement__in=agreements)
-        .annotate(latest_value=Subquery(latest.values("value")[:1]))
-        .values_list("direction", "baseline_value", "target_value", "latest_value")
-    )
-    counts = dict.fromkeys(VERDICTS, 0)
-    for direction, baseline, target, value in rows:
-        counts[_verdict(direction, baseline, target, value)] += 1
-    counts["indicators"] = sum(counts[key] for key in VERDICTS)
-    return counts
+    return kpi_attainment(OutcomeIndicator.objects.filter(agreement__in=agreements))
 
 
 def document_for(*, pk: int, user) -> Document | None:

@@ -82,6 +82,11 @@ HEADER = {
 }
 
 TRANSLATIONS: dict[str, str] = {
+    "There is no page at this address, or it is not public.": "このアドレスのページはないか、公開されていません。",
+    "This organization is responsible for deliverables of the agreement; reassign them first.": "この団体はこの協定の成果物の責任団体です。先に責任団体を変更してください。",
+    "This organization reports KPIs of the agreement; change their reporter first.": "この団体はこの協定の成果指標を報告しています。先に報告団体を変更してください。",
+    "Your account cannot do this. Ask your municipality's Kyoso administrator if you need it.": "このアカウントではこの操作はできません。必要な場合は自治体の Kyoso 管理者に依頼してください。",
+    "Page not found": "ページが見つかりません",
     # --- accounts ------------------------------------------------------------------------------
     "Accounts": "アカウント",
     "user": "ユーザー",

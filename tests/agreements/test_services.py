@@ -198,3 +198,12 @@ def test_officer_measurement_is_accepted_at_once(city, editor):
         verified=True,
     )
     assert measurement.review_status == "accepted" and measurement.verified
+
+
+def test_a_party_still_responsible_for_deliverables_cannot_be_removed(deliverable, organization, editor):
+    party = deliverable.initiative.agreement.parties.get(organization=organization)
+    with pytest.raises(ValidationError, match="responsible for deliverables"):
+        services.agreement_record_delete(instance=party, by=editor)
+    deliverable.responsible = None
+    deliverable.save()
+    services.agreement_record_delete(instance=party, by=editor)

@@ -1,0 +1,172 @@
+"""Reads of the workspace pages: the officer's dashboard, an agreement's workspace page, the partner's
+lists. Each is a fixed number of queries, whatever the number of rows."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+
+from agreements.choices import AgreementStatus
+from agreements.models import Agreement, Deliverable, Initiative, Measurement, OutcomeIndicator, ProgressUpdate
+from notifications.messages import render as render_notice
+from notifications.models import Notice
+from partnerships.models import Membership
+
+DUE_SOON_DAYS = 14  # the first reminder of agreements.jobs (KYOSO_REMINDER_DAYS)
+ENDING_DAYS = 90  # the first "ending" notice of agreements.jobs (KYOSO_ENDING_NOTICE_DAYS)
+
+
+@dataclass
+class Section:
+    """The first rows of a list and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def section(queryset, limit) -> Section:
+    # One query for rows and total: COUNT(*) OVER () is computed before LIMIT, so every row carries it.
+    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
+    return Section(rows, rows[0].total_rows if rows else 0)
+
+
+def dashboard(*, user, municipality_ids, today: datetime.date, limit: int = 10) -> dict:
+    """What needs an officer's attention in these municipalities."""
+    deliverables = Deliverable.objects.filter(initiative__agreement__municipality_id__in=municipality_ids)
+    # select_related: each row names the deliverable's agreement, its municipality and the responsible party
+    deliverables = deliverables.select_related("initiative__agreement__municipality", "responsible")
+    agreements = Agreement.objects.filter(municipality_id__in=municipality_ids).select_related("municipality")
+    notices = list(Notice.objects.filter(recipient=user).order_by("-created_at", "-id")[:5])
+    return {
+        "due_soon": section(
+            deliverables.open()
+            .filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+            .order_by("due_on", "id"),
+            limit,
+        ),
+        "overdue": section(deliverables.overdue(today).order_by("due_on", "id"), limit),
+        "progress_pending": section(progress_queue(municipality_ids).order_by("submitted_at", "id"), limit),
+        "measurements_pending": section(measurement_queue(municipality_ids).order_by("reported_at", "id"), limit),
+        "ending": section(
+            agreements.filter(
+                status=AgreementStatus.ACTIVE,
+                ends_on__gte=today,
+                ends_on__lte=today + datetime.timedelta(days=ENDING_DAYS),
+            ).order_by("ends_on", "id"),
+            limit,
+        ),
+        "dormant": section(
+            agreements.filter(status=AgreementStatus.ACTIVE, dormant_since__isnull=False).order_by("dormant_since"),
+            limit,
+        ),
+        "notices": [(notice, render_notice(notice.kind, notice.params)[0]) for notice in notices],
+        "due_soon_days": DUE_SOON_DAYS,
+        "ending_days": ENDING_DAYS,
+    }
+
+
+def progress_queue(municipality_ids):
+    """Progress reports waiting for review in these municipalities."""
+    return (
+        ProgressUpdate.objects.pending()
+        .filter(deliverable__initiative__agreement__municipality_id__in=municipality_ids)
+        # select_related: each row names the deliverable, its agreement and municipality, and the reporting party
+        .select_related("deliverable__initiative__agreement__municipality", "deliverable__responsible")
+    )
+
+
+def measurement_queue(municipality_ids):
+    """Partners' measurements waiting for review in these municipalities."""
+    return (
+        Measurement.objects.pending()
+        .filter(indicator__agreement__municipality_id__in=municipality_ids)
+        # select_related: each row names the indicator, its agreement and municipality, and the reporting party
+        .select_related("indicator__agreement__municipality", "indicator__reporter")
+    )
+
+
+def agreement_workspace(agreement: Agreement) -> dict:
+    """Everything under an agreement for its workspace page, in six queries."""
+    deliverables = Deliverable.objects.select_related("responsible").order_by("due_on", "id")
+    initiatives = list(
+        Initiative.objects.filter(agreement=agreement)
+        .with_progress()
+        .select_related("field")  # the cooperation field's name on every initiative
+        .prefetch_related(Prefetch("deliverables", queryset=deliverables))  # the deliverables under each
+        .order_by("id")
+    )
+    accepted = Measurement.objects.accepted().order_by("period_start", "id")
+    indicators = list(
+        OutcomeIndicator.objects.filter(agreement=agreement)
+        .select_related("reporter", "initiative")  # names on every indicator row
+        .prefetch_related(Prefetch("measurements", queryset=accepted, to_attr="accepted_measurements"))
+        .order_by("code")
+    )
+    parties = list(agreement.parties.select_related("organization").order_by("role", "id"))  # organization names
+    pending = {
+        "progress": ProgressUpdate.objects.pending().filter(deliverable__initiative__agreement=agreement).count(),
+        "measurements": Measurement.objects.pending().filter(indicator__agreement=agreement).count(),
+    }
+    return {
+        "parties": parties,
+        "initiatives": initiatives,
+        "indicators": indicators,
+        "fields": list(agreement.fields.all()),
+        "pending": pending,
+    }
+
+
+def partner_deliverables(organization_ids):
+    """Deliverables the partner's organizations are responsible for, by due date (undated last)."""
+    return (
+        Deliverable.objects.filter(responsible_id__in=organization_ids)
+        # select_related: each row names its initiative, agreement, municipality and responsible organization
+        .select_related("initiative__agreement__municipality", "responsible")
+        .order_by(F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+def partner_indicators(organization_ids):
+    """KPIs the partner's organizations report."""
+    return (
+        OutcomeIndicator.objects.filter(reporter_id__in=organization_ids)
+        # select_related: each row names its agreement, municipality and reporting organization
+        .select_related("agreement__municipality", "reporter")
+        .order_by("agreement__public_id", "code")
+    )
+
+
+def partner_progress_reports(organization_ids):
+    """Progress reports on the partner's deliverables, newest first."""
+    return (
+        ProgressUpdate.objects.filter(deliverable__responsible_id__in=organization_ids)
+        # select_related: each row names the deliverable, its agreement and the submitting user
+        .select_related("deliverable__initiative__agreement", "submitted_by")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def partner_measurements(organization_ids):
+    """Values the partner's users reported (the municipality's own values are not theirs to follow)."""
+    reporters = Membership.objects.filter(organization_id__in=organization_ids).values("user_id")
+    return (
+        Measurement.objects.filter(indicator__reporter_id__in=organization_ids, reported_by_id__in=reporters)
+        # select_related: each row names the indicator and its agreement
+        .select_related("indicator__agreement")
+        .order_by("-reported_at", "-id")
+    )
+
+
+def partner_returned_reports(organization_ids):
+    """Returned progress reports not yet followed by a newer report on the same deliverable."""
+    newer = ProgressUpdate.objects.filter(deliverable_id=OuterRef("deliverable_id"), pk__gt=OuterRef("pk"))
+    return (
+        ProgressUpdate.objects.filter(deliverable__responsible_id__in=organization_ids, review_status="returned")
+        .exclude(Exists(newer))
+        .select_related("deliverable")  # each row names its deliverable
+        .order_by("-reviewed_at", "-id")
+    )

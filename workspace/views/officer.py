@@ -1,0 +1,236 @@
+"""The officer's dashboard, agreement list, and an agreement's own pages: create, edit, lifecycle,
+publication, deletion."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements import services
+from agreements.choices import AgreementKind, AgreementStatus
+from agreements.filters import AgreementFilterSet
+from agreements.models import Agreement
+from partnerships.access import access_for
+from partnerships.models import Municipality, Role
+
+from .. import selectors
+from ..access import officer_agreement, officer_rights, officer_view, workspace_view
+from ..forms import ActivateForm, AgreementForm, add_service_errors
+
+PAGE_SIZE = 50
+
+
+@workspace_view
+def home(request):
+    """Officers land on their dashboard, partners on their own workspace."""
+    access = access_for(request.user)
+    if access.officer_roles:
+        return _dashboard(request, access)
+    if access.partner_roles:
+        return redirect("workspace:partner")
+    return render(request, "workspace/no_membership.html")
+
+
+def _dashboard(request, access):
+    municipalities = list(Municipality.objects.filter(pk__in=access.municipalities()).order_by("code"))
+    chosen = request.GET.get("municipality", "")
+    shown = [m for m in municipalities if m.code == chosen] or municipalities
+    context = selectors.dashboard(user=request.user, municipality_ids=[m.pk for m in shown], today=timezone.localdate())
+    context |= {
+        "municipalities": municipalities,
+        "shown": shown,
+        "chosen": chosen if len(shown) == 1 and len(municipalities) > 1 else "",
+        "several": len(shown) > 1,
+        "can_edit": bool(access.municipalities(Role.EDITOR)),
+        "is_partner_too": bool(access.partner_roles),
+    }
+    return render(request, "workspace/dashboard.html", context)
+
+
+@officer_view
+def agreement_list(request):
+    """Every agreement of the officer's municipalities, in every state, with the public filters."""
+    access = access_for(request.user)
+    # select_related: each row names its municipality
+    agreements = Agreement.objects.filter(municipality_id__in=access.municipalities()).select_related("municipality")
+    filterset = AgreementFilterSet(request.GET, queryset=agreements)
+    queryset = filterset.qs if filterset.is_valid() else agreements.none()
+    if not request.GET.get("ordering"):
+        queryset = queryset.order_by("-updated_at", "-id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    municipalities = list(Municipality.objects.filter(pk__in=access.municipalities()).order_by("code"))
+    return render(
+        request,
+        "workspace/agreement_list.html",
+        {
+            "page": page,
+            "query": query.urlencode(),
+            "filter_errors": filterset.errors,
+            "params": request.GET,
+            "statuses": AgreementStatus.choices,
+            "kinds": AgreementKind.choices,
+            "municipalities": municipalities,
+            "several": len(municipalities) > 1,
+            "can_edit": bool(access.municipalities(Role.EDITOR)),
+        },
+    )
+
+
+@officer_view
+def agreement_create(request):
+    """Log a new agreement as a draft (officer editors)."""
+    access = access_for(request.user)
+    municipalities = list(Municipality.objects.filter(pk__in=access.municipalities(Role.EDITOR)).order_by("code"))
+    if not municipalities:
+        raise PermissionDenied(_("You need the editor role at a municipality to log agreements."))
+    if len(municipalities) == 1:
+        municipality = municipalities[0]
+    else:
+        municipality = next((m for m in municipalities if m.code == request.GET.get("municipality")), None)
+        if municipality is None:
+            return render(request, "workspace/choose_municipality.html", {"municipalities": municipalities})
+    form = AgreementForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(municipality=municipality, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Agreement %(id)s was logged as a draft. Now add its parties, initiatives and KPIs.")
+                % {"id": agreement.public_id},
+            )
+            return redirect("workspace:agreement", public_id=agreement.public_id)
+    return render(request, "workspace/agreement_form.html", {"form": form, "municipality": municipality})
+
+
+@officer_view
+def agreement_edit(request, public_id):
+    agreement = officer_agreement(request, public_id, at_least=Role.EDITOR)
+    form = AgreementForm(request.POST or None, instance=agreement, municipality=agreement.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(agreement=agreement, by=request.user, **form.service_data())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The agreement was saved."))
+            return redirect("workspace:agreement", public_id=agreement.public_id)
+    return render(
+        request,
+        "workspace/agreement_form.html",
+        {"form": form, "agreement": agreement, "municipality": agreement.municipality},
+    )
+
+
+@officer_view
+def agreement_detail(request, public_id):
+    """The agreement's workspace page: its records, with the actions the officer's role allows."""
+    agreement = officer_agreement(request, public_id)
+    context = selectors.agreement_workspace(agreement)
+    context |= officer_rights(request.user, agreement.municipality_id)
+    context |= {
+        "agreement": agreement,
+        "can_negotiate": agreement.can_move_to(AgreementStatus.NEGOTIATING),
+        "can_activate": agreement.can_move_to(AgreementStatus.ACTIVE),
+        "can_terminate": agreement.can_move_to(AgreementStatus.TERMINATED),
+        "can_delete": agreement.status == AgreementStatus.DRAFT and not agreement.published,
+        "today": timezone.localdate(),
+    }
+    return render(request, "workspace/agreement_detail.html", context)
+
+
+@officer_view
+@require_POST
+def agreement_negotiate(request, public_id):
+    agreement = officer_agreement(request, public_id, at_least=Role.EDITOR)
+    return _move(request, agreement, services.agreement_start_negotiation, _("Negotiation has started."))
+
+
+@officer_view
+def agreement_activate(request, public_id):
+    """The agreement was signed: asks for the date of signature."""
+    agreement = officer_agreement(request, public_id, at_least=Role.EDITOR)
+    form = ActivateForm(request.POST or None, initial={"signed_on": agreement.signed_on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_activate(agreement=agreement, by=request.user, signed_on=form.cleaned_data["signed_on"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The agreement is now active."))
+            return redirect("workspace:agreement", public_id=agreement.public_id)
+    return render(request, "workspace/agreement_activate.html", {"agreement": agreement, "form": form})
+
+
+@officer_view
+def agreement_terminate(request, public_id):
+    agreement = officer_agreement(request, public_id, at_least=Role.EDITOR)
+    if request.method == "POST":
+        return _move(request, agreement, services.agreement_terminate, _("The agreement was terminated."))
+    return render(
+        request,
+        "workspace/confirm.html",
+        {
+            "agreement": agreement,
+            "title": _("Terminate the agreement"),
+            "question": _("Terminate agreement %(id)s “%(title)s”? This cannot be undone.")
+            % {"id": agreement.public_id, "title": agreement.title},
+            "button": _("Terminate"),
+        },
+    )
+
+
+@officer_view
+def agreement_delete(request, public_id):
+    agreement = officer_agreement(request, public_id, at_least=Role.EDITOR)
+    if request.method == "POST":
+        try:
+            services.agreement_delete(agreement=agreement, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("workspace:agreement", public_id=agreement.public_id)
+        messages.success(request, _("Agreement %(id)s was deleted.") % {"id": public_id})
+        return redirect("workspace:agreements")
+    return render(
+        request,
+        "workspace/confirm.html",
+        {
+            "agreement": agreement,
+            "title": _("Delete the draft"),
+            "question": _("Delete the draft %(id)s “%(title)s” with its parties, initiatives and KPIs?")
+            % {"id": agreement.public_id, "title": agreement.title},
+            "button": _("Delete"),
+        },
+    )
+
+
+@officer_view
+@require_POST
+def agreement_publish(request, public_id):
+    """Approvers only: the page shows the button to approvers, and the service refuses anyone else."""
+    agreement = officer_agreement(request, public_id)
+    return _move(request, agreement, services.agreement_publish, _("The agreement is now public."))
+
+
+@officer_view
+@require_POST
+def agreement_unpublish(request, public_id):
+    agreement = officer_agreement(request, public_id)
+    return _move(request, agreement, services.agreement_unpublish, _("The agreement was withdrawn from the public."))
+
+
+def _move(request, agreement, service, done):
+    try:
+        service(agreement=agreement, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("workspace:agreement", public_id=agreement.public_id)
