@@ -50,3 +50,14 @@ check: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .test-media .pytest_cache
+
+# National scale (docs/performance.md): a seeded kyoso_bench database, gunicorn with production settings,
+# every figure against its baseline in the same run. wrk is used when installed (apt-get install wrk).
+.PHONY: bench drills
+BENCH_SCALE ?= full
+
+bench: install  ## benchmark at BENCH_SCALE (full ≈ 15 min, small ≈ 3 min): bench/results/, docs/performance.md
+	$(BIN)/python -m bench.run --scale $(BENCH_SCALE) $(BENCH_ARGS)
+
+drills: install  ## fault drills on the bench database: load, PostgreSQL restart, broker outage, killed worker
+	$(BIN)/python -m bench.drills.run $(DRILL_ARGS)

@@ -44,7 +44,12 @@ class Column:
 
 def _label(choices):
     labels = {value: str(label) for value, label in choices.choices}
-    return lambda value: labels.get(value, value or "")
+
+    def label(value):
+        return labels.get(value, value or "")
+
+    label.labels = labels  # the same mapping, for the SQL form of the column (copy_csv)
+    return label
 
 
 def _yes_no(value):

@@ -1,3 +1,6 @@
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONArray
+from django.utils import timezone
 from rest_framework import serializers
 
 from agreements.models import (
@@ -115,6 +118,132 @@ class AgreementSerializer(ValidatedModelSerializer):
         read_only_fields = ["public_id", "status", "zero_budget", "published", "published_at", "updated_at"]
 
     scoped_fields = {"parent": visible_agreements}
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def _datetime(value):
+    """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, "Z" for UTC."""
+    if not value:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class JSONArrayAgg(Aggregate):
+    """The values of a group as a JSON array (PostgreSQL jsonb_agg, SQLite json_group_array), unordered."""
+
+    function = "JSONB_AGG"
+    name = "JSONArrayAgg"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+def _json_rows(model, link: str, *columns: str) -> Subquery:
+    """A correlated subquery: the rows of ``model`` whose ``link`` is the outer agreement, as a JSON
+    array of arrays of ``columns`` (NULL when there is none)."""
+    rows = model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link)
+    rows = rows.annotate(rows=JSONArrayAgg(JSONArray(*columns))).values("rows")
+    return Subquery(rows, output_field=JSONField())
+
+
+# What a list of agreements reads: one row per agreement, its fields and parties included as JSON, so a
+# page is two queries (the count and the rows). Related values are correlated subqueries rather than
+# joins, so that the page's COUNT(*) reads the agreements alone (Django leaves unused subqueries out
+# of a count, not joins).
+AGREEMENT_COLUMNS = (
+    "id",
+    "public_id",
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "kind",
+    "status",
+    "department_id",
+    "signed_on",
+    "starts_on",
+    "ends_on",
+    "auto_renewal",
+    "renewal_term_months",
+    "selection_method",
+    "municipal_cost_jpy",
+    "partner_contribution_jpy",
+    "zero_budget",
+    "data_sharing_terms",
+    "published",
+    "published_at",
+    "updated_at",
+)
+_PARTY_COLUMNS = ("role", "id", "organization_id", "organization__name", "organization__corporate_number")
+_PARTY_COLUMNS += ("signatory_title", "signed_on")
+
+
+def agreement_values(queryset):
+    """``queryset`` as the rows ``agreements_data`` reads."""
+    return queryset.values(
+        *AGREEMENT_COLUMNS,
+        municipality_code=Subquery(Municipality.objects.filter(pk=OuterRef("municipality_id")).values("code")),
+        parent_public_id=Subquery(Agreement.objects.filter(pk=OuterRef("parent_id")).values("public_id")),
+        field_rows=_json_rows(
+            Agreement.fields.through, "agreement", "cooperationfield__sort_order", "cooperationfield__code"
+        ),
+        party_rows=_json_rows(Party, "agreement", *_PARTY_COLUMNS),
+    )
+
+
+def _party(role, pk, organization, name, number, title, signed) -> dict:
+    return {
+        "id": pk,
+        "organization": organization,
+        "organization_name": name,
+        "organization_corporate_number": number,
+        "role": role,
+        "signatory_title": title,
+        "signed_on": signed,  # already ISO 8601 text in JSON
+    }
+
+
+def agreements_data(rows) -> list[dict]:
+    """``AgreementSerializer(many=True).data`` for ``agreement_values()`` rows, without model instances
+    or per-field serializer calls. Fields and parties are sorted here as their prefetches sort them
+    (CooperationField's and Party's Meta.ordering).
+
+    The output is the serializer's, key for key (tests/api/test_fast_reads.py compares them)."""
+    return [
+        {
+            "public_id": r["public_id"],
+            "title": r["title"],
+            "title_en": r["title_en"],
+            "summary": r["summary"],
+            "summary_en": r["summary_en"],
+            "kind": r["kind"],
+            "status": r["status"],
+            "municipality": r["municipality_code"],
+            "department": r["department_id"],
+            "parent": r["parent_public_id"],
+            "fields": [code for _order, code in sorted(r["field_rows"] or ())],
+            "signed_on": _date(r["signed_on"]),
+            "starts_on": _date(r["starts_on"]),
+            "ends_on": _date(r["ends_on"]),
+            "auto_renewal": r["auto_renewal"],
+            "renewal_term_months": r["renewal_term_months"],
+            "selection_method": r["selection_method"],
+            "municipal_cost_jpy": r["municipal_cost_jpy"],
+            "partner_contribution_jpy": r["partner_contribution_jpy"],
+            "zero_budget": r["zero_budget"],
+            "data_sharing_terms": r["data_sharing_terms"],
+            "published": r["published"],
+            "published_at": _datetime(r["published_at"]),
+            "parties": [_party(*party) for party in sorted(r["party_rows"] or (), key=lambda p: (p[0], p[1]))],
+            "updated_at": _datetime(r["updated_at"]),
+        }
+        for r in rows
+    ]
 
 
 class AgreementTransitionSerializer(serializers.Serializer):

@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -17,7 +18,7 @@ from agreements.models import Agreement, Document, Initiative, OutcomeIndicator,
 from agreements.querysets import agreement_member_q, agreement_visible_q
 
 from .. import examples
-from ..concurrency import ETagMixin
+from ..concurrency import ETagMixin, etag_for
 from ..csv import CsvListMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
@@ -28,8 +29,10 @@ from ..serializers.agreements import (
     IndicatorSerializer,
     InitiativeSerializer,
     PartySerializer,
+    agreement_values,
+    agreements_data,
 )
-from .base import HistoryMixin, RecordViewSet
+from .base import CopyCsvMixin, HistoryMixin, RecordViewSet
 
 PUBLIC_ID = r"[0-9]{6}-[0-9]{4}-[0-9]{3,}"
 TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(description="not allowed from this status")}
@@ -49,7 +52,7 @@ TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(descripti
     update=extend_schema(summary="Replace an agreement", description="Editors; send `If-Match: <ETag>`."),
     destroy=extend_schema(summary="Delete an unpublished draft", description="Editors."),
 )
-class AgreementViewSet(CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet):
+class AgreementViewSet(CopyCsvMixin, CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet):
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
     csv_dataset = "agreements"
@@ -67,6 +70,30 @@ class AgreementViewSet(CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelView
             .prefetch_related("fields", Prefetch("parties", Party.objects.select_related("organization")))
         )
         return self.lock(queryset)
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            return super().list(request, *args, **kwargs)
+        # A page is read as .values() rows and written by agreements_data(): the serializer's JSON
+        # without ~400 model instances and ~2,500 field-serializer calls per page of 50 (docs/performance.md).
+        queryset = agreement_values(self.filter_queryset(self.get_queryset()).prefetch_related(None))
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(agreements_data(list(queryset)))
+        return self.get_paginated_response(agreements_data(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        # One query (the row with its fields and parties as JSON) instead of three and ~10 instances;
+        # the same JSON as the serializer, so the same ETag (ETagMixin.update compares with it).
+        queryset = agreement_values(self.filter_queryset(self.get_queryset()).prefetch_related(None))
+        rows = list(queryset.filter(public_id=kwargs[self.lookup_field])[:1])
+        if not rows:
+            raise Http404
+        data = agreements_data(rows)[0]
+        etag = etag_for(data)
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
 
     def perform_create(self, serializer):
         attrs, many = serializer.model_attrs()
@@ -194,7 +221,7 @@ class PartyViewSet(
         services.agreement_record_delete(instance=instance, by=self.request.user)
 
 
-class InitiativeViewSet(CsvListMixin, RecordViewSet):
+class InitiativeViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
     """Initiatives (連携事業): the concrete projects under agreements, with their weighted progress.
 
     Read: published agreements' initiatives, and members' own. Write: officer editors of the agreement's
@@ -213,7 +240,7 @@ class InitiativeViewSet(CsvListMixin, RecordViewSet):
         )
 
 
-class IndicatorViewSet(CsvListMixin, RecordViewSet):
+class IndicatorViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
     """Outcome indicators (KPI, 成果指標) with baseline and target.
 
     Read: published agreements' KPIs, and members' own. Write: officer editors of the municipality."""
@@ -245,7 +272,7 @@ class DocumentViewSet(RecordViewSet):
         return Document.objects.filter(condition).select_related("agreement").order_by("id")  # public id shown
 
 
-class PartyListViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
+class PartyListViewSet(CopyCsvMixin, CsvListMixin, viewsets.ReadOnlyModelViewSet):
     """All parties of the agreements the caller can see (read-only; change them under each agreement).
 
     Filters: `agreement`, `municipality`, `prefecture`, `organization` (法人番号), `role`, `published`."""

@@ -13,7 +13,7 @@ from ..csv import CsvListMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.partnerships import MunicipalitySerializer, OrganizationSerializer
-from .base import HistoryMixin
+from .base import CopyCsvMixin, HistoryMixin
 
 
 @extend_schema_view(
@@ -38,6 +38,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(summary="Register an organization (officer editors)"),
 )
 class OrganizationViewSet(
+    CopyCsvMixin,
     CsvListMixin,
     HistoryMixin,
     ETagMixin,

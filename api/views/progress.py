@@ -24,10 +24,10 @@ from ..serializers.agreements import (
     ReturnSerializer,
     ReviewSerializer,
 )
-from .base import RecordViewSet
+from .base import CopyCsvMixin, RecordViewSet
 
 
-class DeliverableViewSet(CsvListMixin, RecordViewSet):
+class DeliverableViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
     """What partners promised to deliver, by when, and how far they are (keyset pagination).
 
     Read: published agreements' deliverables, and members' own. Write: officer editors of the
@@ -107,7 +107,7 @@ class ProgressUpdateViewSet(
         return self._review(services.progress_update_return, ReturnSerializer)
 
 
-class MeasurementViewSet(CsvListMixin, RecordViewSet):
+class MeasurementViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
     """Values of outcome indicators per period (keyset pagination).
 
     Read: accepted values of published agreements; members see pending ones too. Create: officer

@@ -1,0 +1,204 @@
+"""The targets of issue 7 checked against a result file, and the results as Markdown tables (printed,
+and written into docs/performance.md between its bench markers after a full-scale run)."""
+
+from .env import ROOT
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def _row(group, variant):
+    return next((r for r in group.get("rows", []) if r.get("variant") == variant), {})
+
+
+def targets(results: dict) -> list[dict]:
+    g = results["groups"]
+    checks = []
+
+    def check(target, value, met, note=""):
+        checks.append({"target": target, "value": value, "met": bool(met) if value is not None else None, "note": note})
+
+    if "list" in g:
+        ratios, product = g["list"]["ratios"], _row(g["list"], "product")
+        value = ratios["product / hand-tuned (requests/s)"]
+        check("public list ≥ 1.0× hand-tuned requests/s", value, value and value >= 1.0)
+        value = ratios["product / naive (requests/s)"]
+        check("public list ≥ 5× naive requests/s", value, value and value >= 5)
+        check("public list ≤ 4 queries per request", product.get("queries"), (product.get("queries") or 99) <= 4)
+    if "deep_pages" in g:
+        value = g["deep_pages"]["ratios"]["last page / page 1 (p50)"]
+        check("last page p50 ≤ 1.2× first page p50", value, value and value <= 1.2)
+    for row in g.get("csv", {}).get("rows", []):
+        name, product, copy = row["dataset"], row["product"], row["copy"]
+        value = round(product["rows_per_s"] / copy["rows_per_s"], 2)
+        check(f"CSV {name} ≥ 0.5× COPY rows/s", value, value >= 0.5)
+        growth = product["worker_peak_rss_growth_mb"]
+        check(f"CSV {name}: worker memory growth ≤ 25 MB", growth, growth <= 25)
+    if "stats" in g:
+        warm = _row(g["stats"], "product (warm)").get("p50_ms")
+        check("stats p50 < 50 ms (warm, cached)", warm, warm is not None and warm < 50)
+        cold = g["stats"]["cold_p50_ms"]
+        check("stats p50 < 50 ms (cold, computed)", cold, cold < 50, "computed at most every KYOSO_STATS_TTL s")
+    if "import" in g:
+        value = g["import"]["rows"][0]["rows_per_s"]
+        check("import ≥ 5,000 rows/s", value, value >= 5000)
+    return checks
+
+
+def _fmt(value):
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _load_table(group: dict) -> list[str]:
+    lines = ["| variant | requests/s | p50 ms | p99 ms | queries/request | errors |", "|---|---:|---:|---:|---:|---:|"]
+    for r in group["rows"]:
+        lines.append(
+            f"| {r['variant']} | {_fmt(r['rps'])} | {_fmt(r['p50_ms'])} | {_fmt(r['p99_ms'])} | "
+            f"{_fmt(r.get('queries'))} | {r['errors']} |"
+        )
+    for name, value in group.get("ratios", {}).items():
+        lines.append(f"| **{name}** | **{_fmt(value)}** | | | | |")
+    return lines
+
+
+TITLES = {
+    "list": "Public agreement list, page 1 (50 agreements with municipality, fields and parties)",
+    "deep_pages": "Deep pages of the agreement list",
+    "detail": "One agreement (API detail)",
+    "ocds": "OCDS release package of the largest municipality (first 100 releases)",
+    "stats": "National statistics `/api/v1/stats/`",
+    "pages": "Pages",
+}
+
+
+def markdown(results: dict) -> str:
+    m, seed, load = results["machine"], results["seed"], results["load"]
+    counts = seed.get("counts", {})
+    lines = [
+        f"Run of `make bench` at scale **{results['scale']}** on {m['cores']} cores ({m['cpu']}), "
+        f"{m['memory_gb']} GB, {m['postgresql']}, Python {m['python']}; gunicorn gthread "
+        f"{results['server']['workers']} workers × {results['server']['threads']} threads; load: "
+        f"{load['connections']} connections, {load['rounds']} × {load['seconds']} s per variant, interleaved "
+        f"(tool: {results['groups'].get('list', {}).get('rows', [{}])[0].get('tool', 'wrk')}). "
+        f"Load average at start: {', '.join(f'{x:.2f}' for x in m['load_average_at_start'])}. "
+        f"Whole run: {results['seconds']} s.",
+        "",
+        "Data: "
+        + ", ".join(f"{_fmt(v)} {k.split('_', 1)[1]}" for k, v in counts.items())
+        + f"; seeded in {seed.get('seconds', {}).get('total')} s "
+        f"(+ {seed.get('seconds', {}).get('vacuum_analyze')} s VACUUM ANALYZE).",
+        "",
+    ]
+    groups = results["groups"]
+    for name, title in TITLES.items():
+        if name not in groups:
+            continue
+        lines += [f"#### {title}", "", *_load_table(groups[name]), ""]
+        if name == "stats":
+            lines += [f"Cold (cache emptied, computed): {', '.join(map(str, groups[name]['cold_ms']))} ms.", ""]
+        if name == "pages" and groups[name].get("pending"):
+            pending = ", ".join(f"{p['page']} (`{p['path']}` → {p['status']})" for p in groups[name]["pending"])
+            lines += [f"Pending (not served yet at this commit): {pending}; the API detail is measured instead.", ""]
+    if "csv" in groups:
+        lines += [
+            "#### CSV exports (streamed) vs PostgreSQL `COPY … TO STDOUT` of the same query",
+            "",
+            "| dataset | rows | product rows/s | COPY rows/s | ratio | product s | COPY s | MB | first byte ms"
+            " | worker peak RSS growth MB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in groups["csv"]["rows"]:
+            p, c = r["product"], r["copy"]
+            lines.append(
+                f"| {r['dataset']} | {_fmt(p['rows'])} | {_fmt(p['rows_per_s'])} | {_fmt(c['rows_per_s'])} | "
+                f"{_fmt(round(p['rows_per_s'] / c['rows_per_s'], 2))} | {p['seconds']} | {c['seconds']} | "
+                f"{round(p['bytes'] / 1e6)} | {p['first_byte_ms']} | {p['worker_peak_rss_growth_mb']} |"
+            )
+        lines.append("")
+    if "import" in groups:
+        lines += ["#### Import of a 10,000-row agreement list", "", "| variant | rows/s | seconds | queries |"]
+        lines.append("|---|---:|---:|---:|")
+        for r in groups["import"]["rows"]:
+            lines.append(f"| {r['variant']} | {_fmt(r['rows_per_s'])} | {r['seconds']} | {_fmt(r.get('queries'))} |")
+        lines.append("")
+    lines += ["#### Targets", "", "| target | measured | met |", "|---|---:|---|"]
+    for t in results["targets"]:
+        met = "yes" if t["met"] else ("no" if t["met"] is False else "—")
+        lines.append(f"| {t['target']} | {_fmt(t['value'])} | {met}{' — ' + t['note'] if t['note'] else ''} |")
+    return "\n".join(lines)
+
+
+def update_docs(results: dict) -> None:
+    """Replace the figures between the bench markers of docs/performance.md (full-scale runs only)."""
+    if results["scale"] != "full":
+        return
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text(encoding="utf-8")
+    if BEGIN not in text or END not in text:
+        return
+    head, rest = text.split(BEGIN, 1)
+    _old, tail = rest.split(END, 1)
+    path.write_text(f"{head}{BEGIN}\n{markdown(results)}\n{END}{tail}", encoding="utf-8")
+
+
+DRILLS_BEGIN, DRILLS_END = "<!-- drills:begin -->", "<!-- drills:end -->"
+
+
+def drills_markdown(results: dict) -> str:
+    """One line per drill: what was done, what was seen, passed or not."""
+    lines = ["| drill | what was seen | passed |", "|---|---|---|"]
+    load = results.get("load")
+    if load:
+        lines.append(
+            f"| load: {load['connections']} connections × {load['seconds']:.0f} s on `/api/v1/agreements/` | "
+            f"{load['requests']:,} requests, {load['rps']} req/s, {load['errors']} errors; "
+            f"p50 {load['p50_ms']:.0f} ms, "
+            f"p99 {load['p99_ms']:.0f} ms, max {load['max_ms']:.0f} ms | {'yes' if load['passed'] else 'no'} |"
+        )
+    pg = results.get("postgres")
+    if pg:
+        r, w = pg["reads"], pg["writes"]
+        lines.append(
+            f"| PostgreSQL restarted under load (2 readers, 1 writer) | down {pg['outage_s']} s; reads {r['ok']:,}/"
+            f"{r['requests']:,} ok, {r['errors']} errors ({', '.join(r['error_kinds']) or 'none'}), "
+            f"{r['errors_outside_the_outage']} outside the outage; after it {r['ok_after_recovery']}/"
+            f"{r['requests_after_recovery']} ok; writes {pg['accepted_201']} accepted, {pg['stored']} stored, "
+            f"{pg['accepted_but_lost']} lost | {'yes' if pg['passed'] else 'no'} |"
+        )
+    broker = results.get("broker")
+    if broker:
+        r, w = broker["reads"], broker["writes"]
+        lines.append(
+            f"| broker (Redis) stopped {broker['outage_s']} s and started | reads {r['ok']:,}/{r['requests']:,} ok, "
+            f"writes {w['ok']}/{w['requests']} ok (slowest {w['slowest_ms']} ms); {broker['notices']} notices, "
+            f"{broker['notices_unsent']} unsent, {broker['mails']} mails (none lost, none twice) | "
+            f"{'yes' if broker['passed'] else 'no'} |"
+        )
+    worker = results.get("worker")
+    if worker:
+        imp, exp = worker["import"], worker["export"]
+        lines.append(
+            f"| worker's pool process killed (SIGKILL) during an import of {imp['rows']:,} rows | redelivered at once; "
+            f"job status `{imp['status']}`, {imp['created'] or 0} created | {'yes' if imp['passed'] else 'no'} |"
+        )
+        lines.append(
+            f"| worker's pool process killed during the nightly open-data export | new sets {len(exp['new_sets'])}, "
+            f"current is the new set: {exp['current_is_the_new_set']}; leftover partial folders: "
+            f"{len(exp['partial_folders_left'])} | {'yes' if exp['passed'] else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+def update_drills_docs(results: dict) -> None:
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text(encoding="utf-8")
+    if DRILLS_BEGIN not in text or DRILLS_END not in text:
+        return
+    head, rest = text.split(DRILLS_BEGIN, 1)
+    _old, tail = rest.split(DRILLS_END, 1)
+    path.write_text(f"{head}{DRILLS_BEGIN}\n{drills_markdown(results)}\n{DRILLS_END}{tail}", encoding="utf-8")
