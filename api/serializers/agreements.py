@@ -1,5 +1,6 @@
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONArray
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -319,8 +320,29 @@ class DeliverableSerializer(ValidatedModelSerializer):
         read_only_fields = ["updated_at"]
 
 
+class ProtectedFileField(serializers.FileField):
+    """Written as an upload; read back as the URL of the view that checks who may download it (uploads
+    are never served from /media/)."""
+
+    def __init__(self, *, view_name: str, **kwargs):
+        self.view_name = view_name
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, instance):
+        file = getattr(instance, self.source)
+        if not file:
+            return None
+        url = reverse(self.view_name, kwargs={"pk": instance.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
 class ProgressUpdateSerializer(ValidatedModelSerializer):
     submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    evidence = ProtectedFileField(view_name="workspace:evidence", required=False, allow_null=True)
 
     immutable_fields = ("deliverable",)
     scoped_fields = {"deliverable": visible_deliverables}
@@ -426,6 +448,7 @@ class MeasurementSerializer(ValidatedModelSerializer):
 
 class DocumentSerializer(ValidatedModelSerializer):
     agreement = serializers.SlugRelatedField(slug_field="public_id", queryset=Agreement.objects.all())
+    file = ProtectedFileField(view_name="portal:document", required=False, allow_null=True)
 
     immutable_fields = ("agreement",)
     scoped_fields = {"agreement": visible_agreements}

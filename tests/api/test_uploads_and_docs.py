@@ -26,7 +26,8 @@ def report(client, world, evidence):
 def test_partner_uploads_evidence_with_a_report(world, partner):
     response = report(client_for(partner), world, SimpleUploadedFile("photo.png", b"\x89PNG\r\n", "image/png"))
     assert response.status_code == 201, response.json()
-    assert response.json()["evidence"].endswith(".png")
+    update = ProgressUpdate.objects.get(pk=response.json()["id"])
+    assert response.json()["evidence"].endswith(f"/workspace/evidence/{update.pk}/")  # a checked download, not /media/
     assert ProgressUpdate.objects.filter(note="写真添付").get().evidence.name.startswith("evidence/")
 
 
