@@ -305,7 +305,9 @@ def _check_row(number, row, *, municipality, context, report, seen_ids, can_publ
     if len(report.errors) == errors_before:
         try:
             agreement.full_clean(
-                exclude=["public_id", "parent"] if not public_id else ["parent"],
+                # the municipality comes from the job and the department and parent from the file's
+                # pre-read context: validating their foreign keys again would cost a query per row
+                exclude=["parent", "municipality", "department"] + ([] if public_id else ["public_id"]),
                 validate_unique=False,
                 validate_constraints=False,
             )

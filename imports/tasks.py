@@ -8,11 +8,12 @@ from .services import import_run
 
 @shared_task(name="imports.run", ignore_result=True)
 def import_agreements(job_id: int) -> None:
-    """Run one queued import; a second delivery of the same job does nothing."""
+    """Run one import. A second delivery of a finished job does nothing; a job left "running" by a worker
+    that died is run again from the start — safe, because the rows are written in one transaction."""
     with job_lock(f"import:{job_id}") as held:
         if not held:
             return
         job = ImportJob.objects.select_related("municipality", "created_by").filter(pk=job_id).first()
-        if job is None or job.status != ImportStatus.QUEUED:
+        if job is None or job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             return
         import_run(job)

@@ -73,7 +73,12 @@ def progress_queue(municipality_ids):
     """Progress reports waiting for review in these municipalities."""
     return (
         ProgressUpdate.objects.pending()
-        .filter(deliverable__initiative__agreement__municipality_id__in=municipality_ids)
+        # the city's deliverables first (an index walk), not every pending report of the country joined back
+        .filter(
+            deliverable_id__in=Deliverable.objects.filter(
+                initiative__agreement__municipality_id__in=municipality_ids
+            ).values("pk")
+        )
         # select_related: each row names the deliverable, its agreement and municipality, and the reporting party
         .select_related("deliverable__initiative__agreement__municipality", "deliverable__responsible")
     )
@@ -83,7 +88,12 @@ def measurement_queue(municipality_ids):
     """Partners' measurements waiting for review in these municipalities."""
     return (
         Measurement.objects.pending()
-        .filter(indicator__agreement__municipality_id__in=municipality_ids)
+        # the city's KPIs first (then the (indicator, …) index), not every pending value of the country
+        .filter(
+            indicator_id__in=OutcomeIndicator.objects.filter(agreement__municipality_id__in=municipality_ids).values(
+                "pk"
+            )
+        )
         # select_related: each row names the indicator, its agreement and municipality, and the reporting party
         .select_related("indicator__agreement__municipality", "indicator__reporter")
     )

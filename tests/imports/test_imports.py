@@ -227,3 +227,16 @@ def test_template_downloads(db):
     assert book.worksheets[1].title == "記入方法"
     body = client.get("/api/v1/imports/template/?type=csv").content
     assert body.startswith(b"\xef\xbb\xbf") and body.decode("utf-8-sig").strip() == ",".join(HEADERS)
+
+
+def test_a_job_left_running_by_a_dead_worker_is_run_again(city, editor, partner_org):
+    from imports.tasks import import_agreements
+
+    job = ImportJob(municipality=city, original_name="list.csv", dry_run=False, created_by=editor, status="running")
+    job.file.save("list.csv", SimpleUploadedFile("list.csv", csv_bytes([row()])), save=False)
+    job.save()
+    import_agreements(job.pk)  # the redelivered task
+    job.refresh_from_db()
+    assert job.status == "succeeded" and Agreement.objects.count() == 1
+    import_agreements(job.pk)  # a further delivery of a finished job does nothing
+    assert Agreement.objects.count() == 1
