@@ -94,6 +94,12 @@ def markdown(results: dict) -> str:
         f"(+ {seed.get('seconds', {}).get('vacuum_analyze')} s VACUUM ANALYZE).",
         "",
     ]
+    for rerun in results.get("partial_reruns", []):
+        lines += [
+            f"Re-run afterwards on the same database (`--keep-db --only {' '.join(rerun['groups'])}`): "
+            f"{', '.join(rerun['groups'])}.",
+            "",
+        ]
     groups = results["groups"]
     for name, title in TITLES.items():
         if name not in groups:

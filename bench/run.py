@@ -108,9 +108,14 @@ def main(argv=None) -> int:
                 continue
             print(f"[{time.monotonic() - started:6.0f} s] {name}…", flush=True)
             results["groups"][name] = group(server, options)
-    results["targets"] = report.targets(results)
-    results["seconds"] = round(time.monotonic() - started)
     path = ROOT / "bench" / "results" / f"bench-{args.scale}.json"
+    if args.only and path.is_file():  # a partial run updates its groups in the last full result
+        previous = json.loads(path.read_text())
+        previous["groups"].update(results["groups"])
+        previous.setdefault("partial_reruns", []).append({"groups": args.only, "machine": results["machine"]})
+        results = previous
+    results["targets"] = report.targets(results)
+    results.setdefault("seconds", round(time.monotonic() - started))
     path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print(report.markdown(results))
     if not args.no_docs:

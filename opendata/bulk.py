@@ -79,6 +79,8 @@ def opendata_export(*, now=None) -> dict:
     now = now or timezone.now()
     sets = root() / "sets"
     sets.mkdir(parents=True, exist_ok=True)
+    for stale in sets.glob(".*.partial"):  # left by an export that was killed (exports never overlap)
+        shutil.rmtree(stale, ignore_errors=True)
     name = timezone.localtime(now).strftime("%Y%m%dT%H%M%S%f")
     work = sets / f".{name}.partial"
     work.mkdir()

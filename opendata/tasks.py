@@ -5,8 +5,12 @@ from config.locks import job_lock
 from .bulk import opendata_export
 
 
-@shared_task(name="opendata.export", ignore_result=True)
-def export_opendata() -> dict:
-    """The nightly bulk files (02:30 JST). One writer at a time."""
+@shared_task(name="opendata.export", ignore_result=True, bind=True, max_retries=10)
+def export_opendata(self) -> dict:
+    """The nightly bulk files (02:30 JST). One writer at a time. A redelivery that finds the lock still
+    held (e.g. by a worker that just died, whose session PostgreSQL has not yet closed) tries again
+    shortly instead of giving up until the next night."""
     with job_lock("opendata-export", timeout=3 * 60 * 60) as held:
-        return opendata_export() if held else {}
+        if not held:
+            raise self.retry(countdown=60)
+        return opendata_export()

@@ -4,7 +4,7 @@ lists. Each is a fixed number of queries, whatever the number of rows."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+from django.db.models import Exists, F, OuterRef, Prefetch
 
 from agreements.choices import AgreementStatus
 from agreements.models import Agreement, Deliverable, Initiative, Measurement, OutcomeIndicator, ProgressUpdate
@@ -29,9 +29,10 @@ class Section:
 
 
 def section(queryset, limit) -> Section:
-    # One query for rows and total: COUNT(*) OVER () is computed before LIMIT, so every row carries it.
-    rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
-    return Section(rows, rows[0].total_rows if rows else 0)
+    """The first rows, and the total — counted only when the rows fill the section (a window count
+    would make PostgreSQL read every matching row of the country)."""
+    rows = list(queryset[:limit])
+    return Section(rows, queryset.count() if len(rows) == limit else len(rows))
 
 
 def dashboard(*, user, municipality_ids, today: datetime.date, limit: int = 10) -> dict:
