@@ -114,6 +114,7 @@ class Dataset:
     queryset: Callable[[QuerySet], QuerySet]  # adds the values() of the columns to a filtered queryset
     primary_key: str = "ID"
     foreign_keys: tuple = ()  # (column, dataset, column)
+    derive: Callable[[dict], None] | None = None  # adds computed keys to a row (e.g. attainment)
 
     @property
     def headers(self) -> list[str]:
@@ -123,6 +124,8 @@ class Dataset:
         """Cells of each row, read with a server-side cursor (constant memory)."""
         with translation.override("ja"):
             for row in self.queryset(queryset).iterator(chunk_size=chunk_size):
+                if self.derive is not None:
+                    self.derive(row)
                 yield [
                     c.convert(row[c.key]) if c.convert else ("" if row[c.key] is None else row[c.key])
                     for c in self.columns
@@ -361,9 +364,9 @@ INDICATORS = Dataset(
 )
 
 
-def _attainment(row):
+def _add_attainment(row) -> None:
     baseline, target, value = row["indicator__baseline_value"], row["indicator__target_value"], row["value"]
-    return f"{(value - baseline) / (target - baseline):.4f}"
+    row["attainment"] = f"{(value - baseline) / (target - baseline):.4f}"
 
 
 MEASUREMENTS = Dataset(
@@ -403,6 +406,7 @@ MEASUREMENTS = Dataset(
         lg_name=_full_name("indicator__agreement__municipality__"),
     ),
     foreign_keys=(("指標ID", "indicators", "ID"),),
+    derive=_add_attainment,
 )
 
 ORGANIZATIONS = Dataset(
@@ -436,26 +440,6 @@ ORGANIZATIONS = Dataset(
     ),
 )
 
-
-def _with_attainment(dataset: Dataset) -> Dataset:
-    """Measurements compute attainment from the row's indicator values."""
-    original = dataset.rows
-
-    def rows(queryset, chunk_size=2000):
-        with translation.override("ja"):
-            for row in dataset.queryset(queryset).iterator(chunk_size=chunk_size):
-                row["attainment"] = _attainment(row)
-                yield [
-                    c.convert(row[c.key]) if c.convert else ("" if row[c.key] is None else row[c.key])
-                    for c in dataset.columns
-                ]
-
-    object.__setattr__(dataset, "rows", rows)
-    del original
-    return dataset
-
-
-MEASUREMENTS = _with_attainment(MEASUREMENTS)
 
 DATASETS = {
     d.name: d for d in (AGREEMENTS, PARTIES, INITIATIVES, DELIVERABLES, INDICATORS, MEASUREMENTS, ORGANIZATIONS)

@@ -136,37 +136,21 @@ def agreements_expire_due(*, today: datetime.date) -> tuple[int, int]:
     return expired, renewed
 
 
+def _latest(model, link: str, field: str) -> Subquery:
+    """The latest ``field`` of the ``model`` rows under the outer agreement (``link`` leads to it)."""
+    rows = model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(last=Max(field))
+    return Subquery(rows.values("last"), output_field=DateTimeField())
+
+
 def _last_activity():
     """The latest change of an agreement or of anything reported under it."""
-    updates = (
-        ProgressUpdate.objects.filter(deliverable__initiative__agreement=OuterRef("pk"))
-        .order_by()
-        .values("deliverable__initiative__agreement")
-        .annotate(last=Max("submitted_at"))
-        .values("last")
-    )
-    measurements = (
-        Measurement.objects.filter(indicator__agreement=OuterRef("pk"))
-        .order_by()
-        .values("indicator__agreement")
-        .annotate(last=Max("reported_at"))
-        .values("last")
-    )
-    deliverables = (
-        Deliverable.objects.filter(initiative__agreement=OuterRef("pk"))
-        .order_by()
-        .values("initiative__agreement")
-        .annotate(last=Max("updated_at"))
-        .values("last")
+    latest = (
+        _latest(ProgressUpdate, "deliverable__initiative__agreement", "submitted_at"),
+        _latest(Measurement, "indicator__agreement", "reported_at"),
+        _latest(Deliverable, "initiative__agreement", "updated_at"),
     )
     # Coalesce each to the agreement's own change: SQLite's MAX() of several values is NULL if one is.
-    return Greatest(
-        F("updated_at"),
-        *(
-            Coalesce(Subquery(q, output_field=DateTimeField()), F("updated_at"))
-            for q in (updates, measurements, deliverables)
-        ),
-    )
+    return Greatest(F("updated_at"), *(Coalesce(q, F("updated_at")) for q in latest))
 
 
 def agreements_dormancy_flag(*, today: datetime.date) -> int:

@@ -62,10 +62,23 @@ def number(value):
 
 
 BADGE = {
-    "active": "ok", "met": "ok", "accepted": "ok", "completed": "ok",
-    "draft": "muted", "scheduled": "muted", "planned": "muted", "cancelled": "muted",
-    "negotiating": "warn", "in_progress": "warn", "pending": "warn", "partially_met": "warn", "suspended": "warn",
-    "expired": "muted", "terminated": "bad", "not_met": "bad", "returned": "bad",
+    "active": "ok",
+    "met": "ok",
+    "accepted": "ok",
+    "completed": "ok",
+    "draft": "muted",
+    "scheduled": "muted",
+    "planned": "muted",
+    "cancelled": "muted",
+    "negotiating": "warn",
+    "in_progress": "warn",
+    "pending": "warn",
+    "partially_met": "warn",
+    "suspended": "warn",
+    "expired": "muted",
+    "terminated": "bad",
+    "not_met": "bad",
+    "returned": "bad",
 }
 
 
