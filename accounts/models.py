@@ -1,4 +1,5 @@
-"""API tokens. Only a hash of each key is stored; the key is shown once, when it is made."""
+"""API tokens. Only a hash of each key is stored; the key is shown once, when it is made. A token holds a
+fingerprint of its owner's password as it was then: a changed password ends it."""
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +22,8 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. 基幹システム連携"))
     prefix = models.CharField(_("key prefix"), max_length=12, unique=True, editable=False)
     key_hash = models.CharField(_("key hash"), max_length=64, editable=False)
+    # sha256 of the owner's password hash when the token was made (accounts.services.password_fingerprint)
+    password_fingerprint = models.CharField(_("password fingerprint"), max_length=64, editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)

@@ -1,4 +1,4 @@
-"""Tokens and login throttling."""
+"""API tokens: made, checked and revoked. (Failed logins are throttled by django-axes: accounts/throttle.py.)"""
 
 import datetime
 import hashlib
@@ -6,7 +6,6 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +16,16 @@ PREFIX_LENGTH = 8
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def password_fingerprint(user) -> str:
+    """A fingerprint of the user's current password hash: it changes whenever the password is set,
+    however it is set (the password-change form, a reset link, the admin, a command)."""
+    return _fingerprint(user.password)
+
+
+def _fingerprint(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -33,15 +42,21 @@ def api_token_create(*, user, name: str, days: int | None = None) -> tuple[ApiTo
         name=name,
         prefix=prefix,
         key_hash=_hash(key),
+        password_fingerprint=password_fingerprint(user),
         expires_at=timezone.now() + datetime.timedelta(days=days),
     )
     return token, key
 
 
 def api_token_authenticate(key: str) -> ApiToken | None:
-    """The usable token with this key, or None. Compares hashes in constant time."""
+    """The usable token with this key, or None: None too when its owner has been deactivated or has had
+    their password changed since it was made. Compares hashes in constant time."""
     token = ApiToken.objects.usable().select_related("user").filter(prefix=key[:PREFIX_LENGTH]).first()
     if token is None or not hmac.compare_digest(token.key_hash, _hash(key)):
+        return None
+    if not token.user.is_active or not hmac.compare_digest(
+        token.password_fingerprint, password_fingerprint(token.user)
+    ):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=5):
@@ -50,37 +65,16 @@ def api_token_authenticate(key: str) -> ApiToken | None:
     return token
 
 
+def api_tokens_follow_rehash(*, user, old_hash: str) -> int:
+    """After Django re-hashed a right password with a stronger hasher: the tokens made under that
+    password keep working (a hash upgrade is not a password change). Returns how many."""
+    return ApiToken.objects.filter(user=user, password_fingerprint=_fingerprint(old_hash)).update(
+        password_fingerprint=password_fingerprint(user)
+    )
+
+
 def api_token_revoke(*, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
-
-
-# --- failed-login throttling -------------------------------------------------------------------
-
-
-def _login_key(username: str, client: str) -> str:
-    return "login-fail:" + hashlib.sha256(f"{username.lower()}|{client}".encode()).hexdigest()
-
-
-def login_retry_after(*, username: str, client: str) -> int | None:
-    """Seconds to wait when too many logins failed recently for this name from this client."""
-    failures = cache.get(_login_key(username, client), 0)
-    if failures >= settings.KYOSO_LOGIN_FAILURE_LIMIT:
-        return settings.KYOSO_LOGIN_FAILURE_WINDOW
-    return None
-
-
-def login_failed(*, username: str, client: str) -> None:
-    key = _login_key(username, client)
-    if cache.add(key, 1, timeout=settings.KYOSO_LOGIN_FAILURE_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=settings.KYOSO_LOGIN_FAILURE_WINDOW)
-
-
-def login_succeeded(*, username: str, client: str) -> None:
-    cache.delete(_login_key(username, client))

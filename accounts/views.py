@@ -1,10 +1,11 @@
-"""Accounts: login (with failed-login throttling), language preference, notices."""
+"""Accounts: password change (counted by the login throttle), language preference, notices."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -13,33 +14,27 @@ from notifications.messages import render as render_notice
 from notifications.models import Notice
 from notifications.services import notice_mark_read
 
+from .forms import AdminPasswordChangeForm, PasswordChangeForm
 from .models import Profile
-from .services import login_failed, login_retry_after, login_succeeded
 
 
-class LoginView(auth_views.LoginView):
-    """Django's login, refusing further attempts for a while after repeated failures."""
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change, with the old password counted by the login throttle."""
 
-    def post(self, request, *args, **kwargs):
-        username = request.POST.get("username", "")
-        wait = login_retry_after(username=username, client=request.META.get("REMOTE_ADDR", ""))
-        if wait:
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _("Too many failed logins. Wait %(minutes)s minutes and try again.") % {"minutes": max(1, wait // 60)},
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+    form_class = PasswordChangeForm
 
-    def form_valid(self, form):
-        login_succeeded(username=form.get_user().get_username(), client=self.request.META.get("REMOTE_ADDR", ""))
-        return super().form_valid(form)
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
 
-    def form_invalid(self, form):
-        login_failed(username=self.request.POST.get("username", ""), client=self.request.META.get("REMOTE_ADDR", ""))
-        return super().form_invalid(form)
+
+def admin_password_change(request):
+    """The admin's "change password" page (as AdminSite.password_change makes it), with the same form."""
+    request.current_app = admin.site.name
+    return PasswordChangeView.as_view(
+        form_class=AdminPasswordChangeForm,
+        success_url=reverse("admin:password_change_done", current_app=admin.site.name),
+        extra_context=admin.site.each_context(request),
+    )(request)
 
 
 def set_language(request):

@@ -1,19 +1,24 @@
 """Admin of agreements and what came of them, scoped by membership (see partnerships.admin_scoping).
 
-Status, publication and the review of partners' reports change only through agreements.services,
-called by the actions below; those fields are read-only in every form.
+Every save and delete goes through agreements.services, as on the pages and in the API: the same
+roles, the same rules, the same messages. Status, publication and the review of partners' reports
+change only through the actions below; those fields are read-only in every form.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import model_ngettext, quote, unquote
 from django.contrib.admin.views.main import ChangeList
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from partnerships.admin_scoping import (
     SUPERUSER_ONLY,
@@ -21,6 +26,7 @@ from partnerships.admin_scoping import (
     ScopedHistoryAdmin,
     ScopedInlineMixin,
     apply_service,
+    error_text,
 )
 
 from .models import (
@@ -37,16 +43,138 @@ from .models import (
 )
 from .services import (
     agreement_activate,
-    agreement_next_public_id,
+    agreement_create,
+    agreement_delete,
+    agreement_delete_refusal,
     agreement_publish,
+    agreement_record_delete,
+    agreement_record_save,
     agreement_start_negotiation,
     agreement_terminate,
     agreement_unpublish,
+    agreement_update,
     measurement_accept,
     measurement_return,
     progress_update_accept,
     progress_update_return,
 )
+
+
+class _Deleted:
+    """Django's own "Successfully deleted N items." for apply_service, which formats with {"count": n}."""
+
+    def __init__(self, opts):
+        self.opts = opts
+
+    def __mod__(self, values):
+        count = values["count"]
+        return gettext("Successfully deleted %(count)d %(items)s.") % {
+            "count": count,
+            "items": model_ngettext(self.opts, count),
+        }
+
+
+@admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
+def delete_selected_through_services(modeladmin, request, queryset):
+    """Django's delete_selected, except that each row is deleted by its service, which may refuse it:
+    one error message per refused row, the others deleted."""
+    if not request.POST.get("post"):
+        return delete_selected(modeladmin, request, queryset)  # the confirmation page
+    _deletable, _count, perms_needed, protected = modeladmin.get_deleted_objects(queryset, request)
+    if perms_needed or protected:
+        return delete_selected(modeladmin, request, queryset)  # Django's refusal (403, or the protected list)
+
+    def delete(obj):
+        with transaction.atomic():  # a refused row leaves no log entry either
+            modeladmin.log_deletions(request, [obj])
+            modeladmin.delete_model(request, obj)
+
+    apply_service(modeladmin, request, queryset, delete, _Deleted(modeladmin.opts))
+    return None
+
+
+class ServiceWritesMixin:
+    """Saves and deletes of a model admin (its form, its inlines, its bulk delete, a revert) call the
+    services. A service's refusal (ValidationError) is an error message; the admin saves a form with its
+    inlines in one transaction, so nothing of the refused change is stored."""
+
+    def save_record(self, request, obj):
+        """Create or change one record (of the main form or of an inline)."""
+        agreement_record_save(instance=obj, by=request.user)
+
+    def delete_record(self, request, obj):
+        agreement_record_delete(instance=obj, by=request.user)
+
+    def delete_refusal(self, request, obj) -> str | None:
+        """Why the service would refuse to delete obj (asked before the confirmation page), or None."""
+        return None
+
+    def save_model(self, request, obj, form, change):
+        self.save_record(request, obj)
+
+    def delete_model(self, request, obj):
+        self.delete_record(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        records_admin = self.admin_site._registry[formset.model]
+        saved = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            records_admin.delete_record(request, obj)
+        for obj in saved:
+            records_admin.save_record(request, obj)
+        formset.save_m2m()
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            func = delete_selected_through_services
+            actions["delete_selected"] = (func, "delete_selected", actions["delete_selected"][2])
+        return actions
+
+    def _change_url(self, obj):
+        opts = self.opts
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)], current_app=self.admin_site.name
+        )
+
+    def _refused(self, request, error, then):
+        self.message_user(request, error_text(error) if isinstance(error, ValidationError) else error, messages.ERROR)
+        return redirect(then)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id and request.method == "GET":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None and self.delete_refusal(request, obj):
+                extra_context = {**(extra_context or {}), "show_delete": False}  # no button for a refused delete
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            return self._refused(request, error, request.get_full_path())
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except ValidationError as error:
+            return self._refused(request, error, request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_delete_permission(request, obj):
+            refusal = self.delete_refusal(request, obj)
+            if refusal:
+                return self._refused(request, refusal, self._change_url(obj))
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:  # the service's refusal (e.g. a change since the page was shown)
+            return self._refused(request, error, self._change_url(obj))
+
+
+class AgreementRecordAdmin(ServiceWritesMixin, ScopedHistoryAdmin):
+    """A scoped, historied admin whose writes go through the services."""
 
 
 @admin.register(CooperationField)
@@ -108,7 +236,7 @@ class DocumentInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ScopedHistoryAdmin):
+class AgreementAdmin(AgreementRecordAdmin):
     municipality_lookup = "municipality"
     list_display = (
         "public_id",
@@ -180,29 +308,19 @@ class AgreementAdmin(ScopedHistoryAdmin):
         # A revert would restore an old status or publication behind the lifecycle services' back.
         return True
 
-    def has_delete_permission(self, request, obj=None):
-        # Deleting a published agreement withdraws it from the public: the approver's call, as unpublishing.
-        if obj is not None and obj.published:
-            return self.has_approve_permission(request, obj)
-        return super().has_delete_permission(request, obj)
+    def save_record(self, request, obj):
+        if obj.pk is None:
+            # The next free public id of the municipality and year, the creator, a draft; the
+            # cooperation fields and contacts are the form's (save_related).
+            agreement_create(municipality=obj.municipality, by=request.user, agreement=obj, fields=None)
+        else:
+            agreement_update(agreement=obj, by=request.user)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        # As agreement_create: the creator, and the next free public id of the municipality and year.
-        obj.created_by = request.user
-        year = (obj.signed_on or timezone.localdate()).year
-        for attempt in range(5):
-            obj.public_id = agreement_next_public_id(municipality=obj.municipality, year=year)
-            try:
-                with transaction.atomic():
-                    return super().save_model(request, obj, form, change)
-            except IntegrityError:
-                # Another officer took the same number at the same moment; take the next one.
-                obj.pk = None
-                if attempt == 4:
-                    raise
-        return None
+    def delete_record(self, request, obj):
+        agreement_delete(agreement=obj, by=request.user)
+
+    def delete_refusal(self, request, obj):
+        return agreement_delete_refusal(agreement=obj)
 
     @admin.display(description=_("partners"))
     def partners(self, obj):
@@ -240,7 +358,7 @@ class AgreementAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(ScopedHistoryAdmin):
+class PartyAdmin(AgreementRecordAdmin):
     municipality_lookup = "agreement__municipality"
     list_display = ("organization", "agreement", "role", "signatory_title", "signed_on")
     list_filter = ("role",)
@@ -251,7 +369,7 @@ class PartyAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(ScopedHistoryAdmin):
+class AmendmentAdmin(AgreementRecordAdmin):
     municipality_lookup = "agreement__municipality"
     list_display = ("__str__", "agreement", "amended_on", "kind")
     list_filter = ("kind",)
@@ -262,7 +380,7 @@ class AmendmentAdmin(ScopedHistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(ScopedHistoryAdmin):
+class DocumentAdmin(AgreementRecordAdmin):
     municipality_lookup = "agreement__municipality"
     list_display = ("title", "agreement", "kind", "published_on", "public")
     list_filter = ("kind", "public")
@@ -284,7 +402,7 @@ class DeliverableInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ScopedHistoryAdmin):
+class InitiativeAdmin(AgreementRecordAdmin):
     municipality_lookup = "agreement__municipality"
     list_display = ("title", "agreement", "field", "status", "zero_budget", "progress_percent", "starts_on", "ends_on")
     list_filter = ("status", ("zero_budget", admin.BooleanFieldListFilter), "field")
@@ -321,7 +439,7 @@ class InitiativeChangeList(ChangeList):
 
 
 @admin.register(Deliverable)
-class DeliverableAdmin(ScopedHistoryAdmin):
+class DeliverableAdmin(AgreementRecordAdmin):
     municipality_lookup = "initiative__agreement__municipality"
     list_display = ("title", "initiative", "agreement", "responsible", "due_on", "status", "progress", "weight")
     list_filter = ("status", "due_on")
@@ -366,7 +484,7 @@ def return_with_comment(modeladmin, request, queryset, service, done):
     return TemplateResponse(request, "admin/agreements/return_with_comment.html", context)
 
 
-class ReviewedAdmin(ScopedHistoryAdmin):
+class ReviewedAdmin(AgreementRecordAdmin):
     """Reports whose review fields change only through the accept / return services."""
 
     review_fields = ("review_status", "review_comment", "reviewed_by", "reviewed_at")
@@ -445,7 +563,7 @@ class MeasurementInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(OutcomeIndicator)
-class OutcomeIndicatorAdmin(ScopedHistoryAdmin):
+class OutcomeIndicatorAdmin(AgreementRecordAdmin):
     municipality_lookup = "agreement__municipality"
     list_display = (
         "code",
@@ -464,13 +582,6 @@ class OutcomeIndicatorAdmin(ScopedHistoryAdmin):
     list_select_related = ("agreement", "reporter")
     autocomplete_fields = ("agreement", "initiative", "reporter")
     inlines = (MeasurementInline,)
-
-    def save_formset(self, request, form, formset, change):
-        # An officer's measurement is recorded as theirs (as measurement_record does).
-        for measurement in formset.save(commit=False):
-            if measurement.pk is None:
-                measurement.reported_by = request.user
-        super().save_formset(request, form, formset, change)
 
 
 @admin.register(Measurement)
@@ -496,11 +607,6 @@ class MeasurementAdmin(ReviewedAdmin):
     autocomplete_fields = ("indicator",)
     readonly_fields = (*ReviewedAdmin.review_fields, "reported_by", "reported_at")
     actions = ("accept", "return_with_comment")
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.reported_by = request.user  # as measurement_record: an officer's value, accepted
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("agreement"))
     def agreement(self, obj):

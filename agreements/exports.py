@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, OuterRef, QuerySet, StringAgg, Subquery, Value
+from django.db.models import Case, F, OuterRef, QuerySet, StringAgg, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone, translation
 
@@ -27,6 +27,7 @@ from .choices import (
     PartyRole,
     SelectionMethod,
 )
+from .history import parent_shown_q
 from .models import Agreement, CooperationField, Deliverable, Initiative, Measurement, OutcomeIndicator, Party
 
 
@@ -40,6 +41,19 @@ class Column:
     enum: tuple = ()  # allowed cell values, for datapackage.json
     pattern: str = ""
     required: bool = False
+
+
+# A cell beginning with one of these runs as a formula in Excel and LibreOffice (OWASP, "CSV
+# Injection"): = + - @, a tab, a carriage return.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGER_SET = frozenset(FORMULA_TRIGGERS)
+
+
+def csv_safe(text: str) -> str:
+    """A text cell no spreadsheet runs as a formula: one that begins with a formula trigger gets a
+    leading apostrophe, which spreadsheets read as "this is text" (docs/open-data.md says how to strip
+    it). The SQL form is agreements.csv_copy.sql_csv_safe, for the COPY path's same bytes."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _label(choices):
@@ -121,15 +135,22 @@ class Dataset:
         return [c.header for c in self.columns]
 
     def rows(self, queryset: QuerySet, chunk_size: int = 2000) -> Iterator[list]:
-        """Cells of each row, read with a server-side cursor (constant memory)."""
+        """Cells of each row, read with a server-side cursor (constant memory). Text cells pass through
+        ``csv_safe``: numbers, dates and booleans are never text."""
+        texts = [index for index, c in enumerate(self.columns) if c.type == "string"]
         with translation.override("ja"):
             for row in self.queryset(queryset).iterator(chunk_size=chunk_size):
                 if self.derive is not None:
                     self.derive(row)
-                yield [
+                cells = [
                     c.convert(row[c.key]) if c.convert else ("" if row[c.key] is None else row[c.key])
                     for c in self.columns
                 ]
+                for index in texts:  # csv_safe, inlined: this loop writes millions of cells
+                    cell = cells[index]
+                    if type(cell) is str and cell and cell[0] in _TRIGGER_SET:
+                        cells[index] = "'" + cell
+                yield cells
 
 
 def _agg(model, link, field, order):
@@ -155,7 +176,9 @@ AGREEMENTS = Dataset(
         Column("概要", "summary"),
         _choice("協定種別", "kind", AgreementKind),
         _code("協定種別コード", "kind", AgreementKind),
-        Column("親協定ID", "parent__public_id", pattern=PUBLIC_ID_PATTERN, description="包括連携協定のID"),
+        Column(
+            "親協定ID", "parent_public_id", pattern=PUBLIC_ID_PATTERN, description="包括連携協定のID（公開中のもの）"
+        ),
         Column("連携分野", "field_names", description="連携分野の名称（;区切り）"),
         Column("締結日", "signed_on", _iso, type="date"),
         Column("開始日", "starts_on", _iso, type="date"),
@@ -181,7 +204,6 @@ AGREEMENTS = Dataset(
         "title_en",
         "summary",
         "kind",
-        "parent__public_id",
         "signed_on",
         "starts_on",
         "ends_on",
@@ -196,6 +218,8 @@ AGREEMENTS = Dataset(
         "department__name",
         "published_at",
         lg_name=_full_name("municipality__"),
+        # a parent is named while it is published (agreements.history.parent_shown_q, for the public)
+        parent_public_id=Case(When(parent_shown_q(), then=F("parent__public_id"))),
         field_names=_agg(
             CooperationField.agreements.through, "agreement", "cooperationfield__name", "cooperationfield__sort_order"
         ),

@@ -4,11 +4,12 @@ Each validates with the model's rules (full_clean), checks the actor's role, rec
 the history, and runs in one transaction.
 """
 
+import hashlib
 import re
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,19 +20,22 @@ from partnerships.access import access_for
 from partnerships.models import Role
 from partnerships.selectors import officers_of, partner_users_of
 
-from .choices import AGREEMENT_TRANSITIONS, AgreementStatus, AmendmentKind, DeliverableStatus, ReviewStatus
+from .choices import AGREEMENT_TRANSITIONS, AgreementStatus, AmendmentKind, DeliverableStatus, MeasuredBy, ReviewStatus
 from .models import Agreement, Amendment, Deliverable, Measurement, OutcomeIndicator, Party, ProgressUpdate
 
 
-def _save(instance, *, by, **save_kwargs):
+def _save(instance, *, by, exclude=None, **save_kwargs):
     """Validate and save, recording who made the change in the history."""
-    instance.full_clean()
+    instance.full_clean(exclude=exclude)
     instance._history_user = by
     instance.save(**save_kwargs)
     return instance
 
 
-def _require_officer(user, municipality_id, role):
+def require_officer(user, municipality_id, role) -> None:
+    """Refuse (PermissionDenied) unless the user holds at least ``role`` at the municipality.
+
+    ``user`` None is the system itself (nightly jobs). The workspace pages ask the same question."""
     if user is not None and not access_for(user).is_officer(municipality_id, at_least=role):
         raise PermissionDenied(_("You need the %(role)s role at this municipality.") % {"role": Role(role).label})
 
@@ -50,30 +54,59 @@ def agreement_next_public_id(*, municipality, year: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
-def agreement_create(*, municipality, by, fields=(), public_id: str | None = None, **data) -> Agreement:
-    """Log a new agreement as a draft, with a fresh public id unless one is given (imports)."""
-    _require_officer(by, municipality.pk, Role.EDITOR)
-    agreement = Agreement(municipality=municipality, created_by=by, **data)
+def agreement_public_ids_lock(*, municipality, year: int) -> None:
+    """Hold the allocation of a municipality's public ids for a year until the transaction ends.
+
+    PostgreSQL: a transaction advisory lock, so concurrent creators read the highest number one after
+    the other and never compete for the same one. SQLite serialises writes by itself."""
+    if connection.vendor != "postgresql":
+        return
+    name = f"agreement-public-id:{municipality.code}-{year}"
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+@transaction.atomic
+def agreement_create(
+    *, municipality, by, fields=(), public_id: str | None = None, agreement: Agreement | None = None, **data
+) -> Agreement:
+    """Log a new agreement as a draft, with a fresh public id unless one is given (imports).
+
+    ``agreement``: an unsaved agreement a form has filled in (the admin), instead of ``data``;
+    ``fields`` None leaves its cooperation fields to the form."""
+    require_officer(by, municipality.pk, Role.EDITOR)
+    if agreement is None:
+        agreement = Agreement(**data)
+    agreement.municipality = municipality
+    agreement.created_by = by
+    agreement.status, agreement.published, agreement.published_at = AgreementStatus.DRAFT, False, None
     year = (agreement.signed_on or timezone.localdate()).year
+    if not public_id:
+        agreement_public_ids_lock(municipality=municipality, year=year)
     for _attempt in range(5):
         agreement.public_id = public_id or agreement_next_public_id(municipality=municipality, year=year)
         try:
             with transaction.atomic():
-                _save(agreement, by=by)
-                agreement.fields.set(fields)
+                # An id we allocate is unique by construction: full_clean's uniqueness check would only
+                # turn a lost race into a 400 before the retry below could take the next number.
+                _save(agreement, by=by, exclude=None if public_id else ["public_id"])
+                if fields is not None:
+                    agreement.fields.set(fields)
             return agreement
         except IntegrityError:
-            # Another officer took the same number at the same moment; take the next one.
+            # Another officer took the same number at the same moment (without the lock: SQLite, imports).
             if public_id:
                 raise
             agreement.pk = None
+            agreement._state.adding = True
     raise ValidationError(_("Could not assign a public id; please try again."))
 
 
 @transaction.atomic
 def agreement_update(*, agreement, by, fields=None, **data) -> Agreement:
     """Change an agreement's editable fields (not its status or publication)."""
-    _require_officer(by, agreement.municipality_id, Role.EDITOR)
+    require_officer(by, agreement.municipality_id, Role.EDITOR)
     for name in ("status", "published", "published_at", "public_id", "municipality"):
         if name in data:
             raise ValidationError({name: _("This field is changed by its own action, not by editing.")})
@@ -86,7 +119,7 @@ def agreement_update(*, agreement, by, fields=None, **data) -> Agreement:
 
 
 def _agreement_move(agreement, *, to, by, role=Role.EDITOR, **changes) -> Agreement:
-    _require_officer(by, agreement.municipality_id, role)
+    require_officer(by, agreement.municipality_id, role)
     current = AgreementStatus(agreement.status)
     if to not in AGREEMENT_TRANSITIONS[current]:
         raise ValidationError(
@@ -148,7 +181,7 @@ def agreement_terminate(*, agreement, by) -> Agreement:
 @transaction.atomic
 def agreement_publish(*, agreement, by) -> Agreement:
     """Make the agreement and its records public. Approvers only."""
-    _require_officer(by, agreement.municipality_id, Role.APPROVER)
+    require_officer(by, agreement.municipality_id, Role.APPROVER)
     if not agreement.published:
         agreement.published = True
         agreement.published_at = timezone.now()
@@ -159,7 +192,7 @@ def agreement_publish(*, agreement, by) -> Agreement:
 @transaction.atomic
 def agreement_unpublish(*, agreement, by) -> Agreement:
     """Withdraw the agreement from the public. Approvers only."""
-    _require_officer(by, agreement.municipality_id, Role.APPROVER)
+    require_officer(by, agreement.municipality_id, Role.APPROVER)
     if agreement.published:
         agreement.published = False
         agreement.published_at = None
@@ -179,6 +212,9 @@ def _require_partner_editor(user, organization_id):
 def progress_update_submit(*, deliverable: Deliverable, by, progress, status, note="", evidence=None, met_on=None):
     """A partner reports progress on a deliverable its organization is responsible for."""
     _require_partner_editor(by, deliverable.responsible_id)
+    # One report at a time waits for review (constraint progress_update_one_pending): the deliverable's
+    # row is locked so that a double submit checks for the first report only once it is stored.
+    list(Deliverable.objects.select_for_update().filter(pk=deliverable.pk).values_list("pk"))
     if status == DeliverableStatus.MET and met_on is None:
         met_on = timezone.localdate()  # reported as met today unless the partner says when
     update = ProgressUpdate(
@@ -230,7 +266,7 @@ def _review_progress_update(update, *, by, status, comment) -> ProgressUpdate:
         .select_related("deliverable__initiative__agreement")
         .get(pk=update.pk)
     )
-    _require_officer(by, update.deliverable.initiative.agreement.municipality_id, Role.APPROVER)
+    require_officer(by, update.deliverable.initiative.agreement.municipality_id, Role.APPROVER)
     _require_reviewable(update)
     update.review_status, update.review_comment = status, comment
     update.reviewed_by, update.reviewed_at = by, timezone.now()
@@ -279,20 +315,40 @@ def progress_update_return(*, update: ProgressUpdate, by, comment: str) -> Progr
 # --- measurements ------------------------------------------------------------------------------
 
 
+PARTNER_MEASURED_BY = (MeasuredBy.PARTNER, MeasuredBy.INDEPENDENT)
+
+
+def _check_partner_measurement(measurement) -> None:
+    """A partner's value is its own or an independent party's, never the city's, and never verified."""
+    errors = {}
+    if measurement.measured_by and measurement.measured_by not in PARTNER_MEASURED_BY:
+        errors["measured_by"] = _(
+            "A partner's value is measured by the partner or by an independent party, not by the municipality."
+        )
+    if measurement.verified:
+        errors["verified"] = _("Only the municipality can verify a value; a partner's value is self-reported.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def measurement_record(*, indicator: OutcomeIndicator, by, **data) -> Measurement:
-    """Record a value. An officer's (editor) value is accepted; a partner's waits for review."""
+def measurement_record(*, indicator: OutcomeIndicator, by, measurement: Measurement | None = None, **data):
+    """Record a value. An officer's (editor) value is accepted; a partner's waits for review.
+
+    ``measurement``: an unsaved value a form has filled in (the admin), instead of ``data``."""
+    if measurement is None:
+        measurement = Measurement(**data)
+    measurement.indicator, measurement.reported_by = indicator, by
     access = access_for(by)
     municipality_id = indicator.agreement.municipality_id
     if access.is_officer(municipality_id, at_least=Role.EDITOR):
-        review_status = ReviewStatus.ACCEPTED
+        measurement.review_status = ReviewStatus.ACCEPTED
     else:
         _require_partner_editor(by, indicator.reporter_id)
-        review_status = ReviewStatus.PENDING
-        data["verified"] = False  # a partner cannot verify its own value
-    measurement = Measurement(indicator=indicator, reported_by=by, review_status=review_status, **data)
+        _check_partner_measurement(measurement)
+        measurement.review_status = ReviewStatus.PENDING
     _save(measurement, by=by)
-    if review_status == ReviewStatus.PENDING:
+    if measurement.review_status == ReviewStatus.PENDING:
         notice_create(
             recipients=officers_of(municipality_id, at_least=Role.EDITOR),
             kind=NoticeKind.MEASUREMENT_SUBMITTED,
@@ -308,9 +364,19 @@ def measurement_record(*, indicator: OutcomeIndicator, by, **data) -> Measuremen
     return measurement
 
 
+def _check_measurement_change(measurement, *, by) -> None:
+    """Whether a stored value is verified is the approvers' call (accepting verifies), on every path."""
+    stored = Measurement.objects.filter(pk=measurement.pk).values_list("verified", flat=True).first()
+    if stored is None or stored == measurement.verified:
+        return
+    municipality_id = measurement.indicator.agreement.municipality_id
+    if by is not None and not access_for(by).is_officer(municipality_id, at_least=Role.APPROVER):
+        raise ValidationError({"verified": _("Only approvers of the municipality verify a value.")})
+
+
 def _review_measurement(measurement, *, by, status, comment, verified=None):
     measurement = Measurement.objects.select_for_update().select_related("indicator__agreement").get(pk=measurement.pk)
-    _require_officer(by, measurement.indicator.agreement.municipality_id, Role.APPROVER)
+    require_officer(by, measurement.indicator.agreement.municipality_id, Role.APPROVER)
     _require_reviewable(measurement)
     measurement.review_status, measurement.review_comment = status, comment
     if verified is not None:
@@ -362,15 +428,21 @@ def agreement_of(instance) -> Agreement:
 
 @transaction.atomic
 def agreement_record_save(*, instance, by):
-    """Create or change a record under an agreement. Editors of the agreement's municipality only."""
-    _require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
+    """Create or change a record under an agreement. Editors of the agreement's municipality only.
+
+    A new measurement is recorded by measurement_record (an officer's or a partner's value)."""
+    if isinstance(instance, Measurement) and instance.pk is None:
+        return measurement_record(indicator=instance.indicator, by=by, measurement=instance)
+    require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
+    if isinstance(instance, Measurement):
+        _check_measurement_change(instance, by=by)
     return _save(instance, by=by)
 
 
 @transaction.atomic
 def agreement_record_delete(*, instance, by) -> None:
     """Delete a record under an agreement (its history is kept). Editors of the municipality only."""
-    _require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
+    require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
     if isinstance(instance, Party):
         _require_party_unused(instance)
     instance._history_user = by
@@ -388,15 +460,21 @@ def _require_party_unused(party) -> None:
         raise ValidationError(_("This organization reports KPIs of the agreement; change their reporter first."))
 
 
+def agreement_delete_refusal(*, agreement) -> str | None:
+    """Why agreement_delete would refuse this agreement, or None: the rule, for pages to ask first."""
+    if agreement.status != AgreementStatus.DRAFT or agreement.published:
+        return _("Only an unpublished draft can be deleted; terminate or unpublish the agreement instead.")
+    if agreement.children.exists():
+        return _("Individual agreements are made under this agreement; delete them first.")
+    return None
+
+
 @transaction.atomic
 def agreement_delete(*, agreement, by) -> None:
     """Delete an agreement that never left the draft stage and was never published."""
-    _require_officer(by, agreement.municipality_id, Role.EDITOR)
-    if agreement.status != AgreementStatus.DRAFT or agreement.published:
-        raise ValidationError(
-            _("Only an unpublished draft can be deleted; terminate or unpublish the agreement instead.")
-        )
-    if agreement.children.exists():
-        raise ValidationError(_("Individual agreements are made under this agreement; delete them first."))
+    require_officer(by, agreement.municipality_id, Role.EDITOR)
+    refusal = agreement_delete_refusal(agreement=agreement)
+    if refusal:
+        raise ValidationError(refusal)
     agreement._history_user = by
     agreement.delete()

@@ -6,11 +6,12 @@ from accounts.services import api_token_authenticate
 
 
 class HashedTokenAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <key>`: keys are looked up by prefix and compared by hash."""
+    """`Authorization: Token <key>`: keys are looked up by prefix and compared by hash. A token of a
+    deactivated user, or made before its user's password last changed, is refused (401)."""
 
     def authenticate_credentials(self, key):
         token = api_token_authenticate(key)
-        if token is None or not token.user.is_active:
+        if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         return token.user, token
 

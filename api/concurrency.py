@@ -2,7 +2,9 @@
 
 The ETag is a hash of the record as the reader saw it. An update locks the row, recomputes the tag
 from the stored record and compares: a stale tag gets 412 and changes nothing, so two officers editing
-the same agreement can never silently overwrite each other. A change without If-Match gets 428.
+the same agreement can never silently overwrite each other. A change without If-Match gets 428, and so
+does ``If-Match: *``: it matches whatever is stored, so it would skip the very comparison that protects
+the other officer's change (RFC 9110 allows a server to require a real tag).
 """
 
 import hashlib
@@ -10,9 +12,14 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework.response import Response
 
 from .exceptions import PreconditionFailed, PreconditionRequired
+
+WILDCARD_REFUSED = _(
+    "If-Match: * would overwrite changes you have not seen; send the ETag you read as If-Match instead."
+)
 
 
 def etag_for(data) -> str:
@@ -20,9 +27,13 @@ def etag_for(data) -> str:
     return '"' + hashlib.sha256(payload).hexdigest()[:32] + '"'
 
 
+def _tags(if_match: str) -> list[str]:
+    return [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+
+
 def _matches(if_match: str, etag: str) -> bool:
-    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
-    return "*" in tags or etag in tags
+    """Whether one of the tags sent is the record's tag. "*" never stands for it (see the module)."""
+    return etag in _tags(if_match)
 
 
 class ETagMixin:
@@ -48,10 +59,15 @@ class ETagMixin:
         if_match = request.headers.get("If-Match")
         if not if_match:
             raise PreconditionRequired()
+        if "*" in _tags(if_match):
+            raise PreconditionRequired(WILDCARD_REFUSED)
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
-            self.lock_for_update = True  # get_queryset adds SELECT … FOR UPDATE
-            instance = self.get_object()
+            # The row is locked bare, by primary key: the viewset's queryset may carry aggregates
+            # (an initiative's progress), and PostgreSQL refuses FOR UPDATE with GROUP BY.
+            instance = self.get_object()  # 404 unless the caller may see it
+            self.lock_row(instance)
+            instance = self.get_object()  # read again under the lock: the stored version
             if not _matches(if_match, etag_for(self.get_serializer(instance).data)):
                 raise PreconditionFailed()
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
@@ -63,10 +79,9 @@ class ETagMixin:
 
     def get_object_fresh(self, instance):
         """Re-read the record with the list's annotations and prefetches for the response."""
-        self.lock_for_update = False
         return self.get_queryset().get(pk=instance.pk)
 
-    def lock(self, queryset):
-        if getattr(self, "lock_for_update", False):
-            return queryset.select_for_update(of=("self",))
-        return queryset
+    @staticmethod
+    def lock_row(instance) -> None:
+        """SELECT … FOR UPDATE on the record's own row, until the transaction ends."""
+        list(type(instance)._base_manager.select_for_update().filter(pk=instance.pk).values_list("pk"))

@@ -2,6 +2,7 @@
 
 The rows are read with a server-side cursor and written as they come, so memory stays flat
 whatever the row count. `&bom=1` adds a byte-order mark so that Excel opens the UTF-8 file correctly.
+A text cell that would start a formula is written behind an apostrophe (agreements.exports.csv_safe).
 """
 
 import csv
@@ -9,7 +10,7 @@ import csv
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from agreements.exports import DATASETS
+from agreements.exports import DATASETS, csv_safe
 
 ROWS_PER_CHUNK = 500
 
@@ -35,7 +36,7 @@ class CsvRenderer(BaseRenderer):
         lines = [writer.writerow(["field", "message"])]
         for field, messages in (error.get("fields") or {"": [error.get("message", "")]}).items():
             for message in messages if isinstance(messages, list) else [messages]:
-                lines.append(writer.writerow([field, message]))
+                lines.append(writer.writerow([csv_safe(str(field)), csv_safe(str(message))]))
         return "".join(lines).encode()
 
 

@@ -2,16 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.views import LoginView, set_language
+from accounts.views import PasswordChangeView, admin_password_change, set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # The admin's password change checks the old password through the login throttle, like the site's.
+    path("admin/password_change/", admin.site.admin_view(admin_password_change)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("opendata/", include("opendata.urls")),
-    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/", include("django.contrib.auth.urls")),  # login: throttled by axes (accounts/throttle.py)
     path("accounts/", include("accounts.urls")),
     path("workspace/", include("workspace.urls")),
     path("", include("portal.urls")),

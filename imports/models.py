@@ -49,6 +49,11 @@ class ImportJob(models.Model):
         return self.original_name
 
     @property
+    def error_count(self) -> int:
+        """Every error found; ``errors`` lists the first 200 of them and, past that, a closing line."""
+        return (self.result or {}).get("errors", 0)
+
+    @property
     def progress(self) -> int:
         """Percent of rows checked (100 once finished)."""
         if self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):

@@ -5,6 +5,9 @@ Two phases. Checking reads the whole file, resolves references with a few set-ba
 each agreement's ``full_clean()``, updating the job's progress as it goes. Writing happens only when no
 row has an error, in one transaction, with bulk inserts (history included), so a 10,000-row file takes
 seconds. A dry run stops after checking.
+
+Bounds: a file of more than ``KYOSO_IMPORT_MAX_ROWS`` rows (20,000) is refused with one error, before the
+rest of it is read (``reading.py``); a job lists its first ``MAX_ERRORS`` errors and counts the others.
 """
 
 import datetime
@@ -23,6 +26,7 @@ from simple_history.utils import bulk_create_with_history
 from agreements.choices import AgreementKind, AgreementStatus, PartyRole, SelectionMethod
 from agreements.models import Agreement, CooperationField, Party
 from agreements.models.agreement import PUBLIC_ID_PATTERN
+from agreements.services import agreement_public_ids_lock
 from notifications.models import NoticeKind
 from notifications.services import notice_create
 from partnerships.access import access_for
@@ -30,10 +34,13 @@ from partnerships.models import Department, Organization, Role
 
 from .columns import HEADERS, REQUIRED
 from .models import ImportJob, ImportStatus
-from .reading import FileFormatError, read_rows
+from .reading import FileFormatError, TooManyRowsError, read_rows
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 500
+# Errors listed on a job; the rest are only counted. A file with this many has a systematic problem,
+# and 100,000 stored errors made a 24 MB job.
+MAX_ERRORS = 200
 
 # Model field → column, to name the column of a model validation error.
 FIELD_COLUMNS = {
@@ -69,11 +76,14 @@ class Checked:
 @dataclass
 class Report:
     rows: int = 0
-    errors: list = field(default_factory=list)
+    errors: list = field(default_factory=list)  # the first MAX_ERRORS
+    error_count: int = 0  # all of them
     created: list = field(default_factory=list)
 
     def error(self, row, column, message):
-        self.errors.append({"row": row, "column": column, "message": str(message)})
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({"row": row, "column": column, "message": str(message)})
 
 
 def _choices(choices_class):
@@ -173,7 +183,7 @@ class _Context:
 
 
 def _check_row(number, row, *, municipality, context, report, seen_ids, can_publish):
-    errors_before = len(report.errors)
+    errors_before = report.error_count
 
     def value(column):
         return (row.get(column) or "").strip()
@@ -302,7 +312,7 @@ def _check_row(number, row, *, municipality, context, report, seen_ids, can_publ
     if publish and not can_publish:
         report.error(number, "公開", _("Only an approver can publish; leave it いいえ."))
 
-    if len(report.errors) == errors_before:
+    if report.error_count == errors_before:
         try:
             agreement.full_clean(
                 # the municipality comes from the job and the department and parent from the file's
@@ -317,7 +327,7 @@ def _check_row(number, row, *, municipality, context, report, seen_ids, can_publ
                     report.error(number, FIELD_COLUMNS.get(name, ""), message)
         if agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.EXPIRED) and not agreement.signed_on:
             report.error(number, "締結日", _("An agreement that is or was in force needs the date it was signed."))
-    if len(report.errors) > errors_before:
+    if report.error_count > errors_before:
         return None
     return Checked(agreement, fields, list(dict.fromkeys(partners)), publish, parent_in_file)
 
@@ -326,6 +336,11 @@ def _assign_public_ids(municipality, checked):
     """Fresh ids <code>-<year>-<nnn> for rows without one, continuing each year's numbering."""
     used = defaultdict(int)
     prefix = municipality.code + "-"
+    # The same per-city, per-year lock as agreement_create: an officer logging an agreement while the
+    # import writes waits for it instead of taking a number the import is about to use.
+    years = {str((c.agreement.signed_on or timezone.localdate()).year) for c in checked if not c.agreement.public_id}
+    for year in sorted(years):  # always in the same order: two writers never wait for each other
+        agreement_public_ids_lock(municipality=municipality, year=int(year))
     for public_id in Agreement.objects.filter(public_id__startswith=prefix).values_list("public_id", flat=True):
         _code, year, serial = public_id.split("-")
         used[year] = max(used[year], int(serial))
@@ -383,7 +398,10 @@ def import_run(job: ImportJob) -> ImportJob:
     report = Report()
     try:
         with job.file.open("rb") as handle:
-            headers, rows = read_rows(job.original_name, handle.read())
+            headers, rows = read_rows(job.original_name, handle)
+    except TooManyRowsError as error:
+        report.error(error.row, "", error)
+        return _finish(job, report, rows_total=0)
     except FileFormatError as error:
         report.error(0, "", error)
         return _finish(job, report, rows_total=0)
@@ -409,13 +427,13 @@ def import_run(job: ImportJob) -> ImportJob:
             seen_ids=seen_ids,
             can_publish=can_publish,
         )
-        if item is not None:
+        if item is not None and not report.error_count:  # once a row has failed, nothing will be written
             checked.append(item)
         if index % PROGRESS_EVERY == 0:
             ImportJob.objects.filter(pk=job.pk).update(rows_done=index)
     if not rows:
         report.error(0, "", _("The file has no rows to import."))
-    if not report.errors and not job.dry_run:
+    if not report.error_count and not job.dry_run:
         report.created = _write(job.municipality, checked, by=by)
         _record_releases(report.created)
     return _finish(job, report, rows_total=len(rows))
@@ -435,10 +453,13 @@ def _finish(job, report, *, rows_total):
     job.refresh_from_db()
     job.rows_total, job.rows_done = rows_total, rows_total
     job.errors = sorted(report.errors, key=lambda e: (e["row"], e["column"]))
-    job.status = ImportStatus.FAILED if report.errors else ImportStatus.SUCCEEDED
+    more = report.error_count - len(report.errors)
+    if more:
+        job.errors.append({"row": 0, "column": "", "message": _more_errors(more, report.error_count)})
+    job.status = ImportStatus.FAILED if report.error_count else ImportStatus.SUCCEEDED
     job.result = {
         "rows": rows_total,
-        "errors": len(report.errors),
+        "errors": report.error_count,
         "created": len(report.created),
         "dry_run": job.dry_run,
         "public_ids": report.created[:1000],
@@ -446,10 +467,10 @@ def _finish(job, report, *, rows_total):
     job.finished_at = timezone.now()
     job.save(update_fields=["rows_total", "rows_done", "errors", "status", "result", "finished_at"])
     if job.created_by is not None:
-        if report.errors:
+        if report.error_count:
             outcome = ngettext(
-                "%(count)s error; nothing was imported", "%(count)s errors; nothing was imported", len(report.errors)
-            ) % {"count": len(report.errors)}
+                "%(count)s error; nothing was imported", "%(count)s errors; nothing was imported", report.error_count
+            ) % {"count": report.error_count}
         elif job.dry_run:
             outcome = ngettext(
                 "the %(count)s row is valid (dry run: nothing imported)",
@@ -471,10 +492,19 @@ def _finish(job, report, *, rows_total):
         "import %s finished: %s rows, %s errors, %s created",
         job.pk,
         rows_total,
-        len(report.errors),
+        report.error_count,
         len(report.created),
     )
     return job
+
+
+def _more_errors(more, total):
+    """The closing line of a job's error list when only the first MAX_ERRORS are listed."""
+    return ngettext(
+        "…and %(more)s more error (%(total)s in all). Fix these first: errors often share a cause.",
+        "…and %(more)s more errors (%(total)s in all). Fix these first: errors often share a cause.",
+        more,
+    ) % {"more": f"{more:,}", "total": f"{total:,}"}
 
 
 def import_job_create(*, municipality, uploaded, by, dry_run: bool = True) -> ImportJob:

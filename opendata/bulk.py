@@ -20,10 +20,11 @@ from agreements.exports import DATASETS, published_querysets
 from . import conf
 from .datapackage import datapackage
 from .models import Release
-from .ocds import _package_head
+from .ocds import _package_head, served_releases
 
 logger = logging.getLogger(__name__)
 OCDS_FILE = "ocds-releases.json.gz"
+OCDS_CHUNK = 500
 KEEP_SETS = 2
 
 
@@ -59,11 +60,23 @@ def _write_ocds(path: Path, now) -> int:
     count = 0
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         handle.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "releases": [')
-        for data in releases.iterator(chunk_size=500):
-            handle.write(("," if count else "") + json.dumps(data, ensure_ascii=False))
-            count += 1
+        for chunk in _chunks(releases.iterator(chunk_size=OCDS_CHUNK), OCDS_CHUNK):
+            for data in served_releases(chunk):  # without related agreements withdrawn since
+                handle.write(("," if count else "") + json.dumps(data, ensure_ascii=False))
+                count += 1
         handle.write("]}")
     return count
+
+
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _sha256(path: Path) -> str:

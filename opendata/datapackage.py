@@ -56,6 +56,7 @@ def datapackage(*, created: str, base_url: str) -> dict:
             "公開された協定・連携先・連携事業・成果物・成果指標・測定値・連携先団体。"
             "自治体標準オープンデータセットの形式（UTF-8、先頭列 全国地方公共団体コード,ID,地方公共団体名）。"
             "OCDS 1.1 のリリースパッケージ（ocds-releases.json.gz）も同じ場所にあります。"
+            "文字列の列で = + - @ タブ 復帰 で始まる値は、数式として実行されないよう先頭に ' を付けています。"
         ),
         "homepage": base_url.rstrip("/") + "/opendata/",
         "created": created,

@@ -6,7 +6,8 @@ Pure: the functions read the agreement and the related records prefetched by
 measurements arrive as the filtered lists ``agreement.public_documents`` and
 ``indicator.accepted_measurements``; without them the build fails rather than reading the unfiltered
 relations, so nothing private can slip in by a lazy query. Contacts, users and signatories' titles
-are never read: a release names organizations only.
+are never read: a release names organizations only. (``served_releases``, which serves stored
+releases, is the one function that queries: which related agreements are still published.)
 
 The fixed strings below are Japanese on purpose: they are data in the release's language ("ja"),
 not interface text to translate.
@@ -16,6 +17,7 @@ import datetime
 import hashlib
 import json
 import mimetypes
+import re
 from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
@@ -320,6 +322,56 @@ def _related_processes(agreement, ocid_prefix: str) -> list[dict]:
             "identifier": f"{ocid_prefix}-{parent.public_id}",
         }
     ]
+
+
+def _related_public_id(process: dict) -> str | None:
+    """The public id of the agreement a related process names (its ocid ends with it), if it does."""
+    if process.get("scheme") != "ocid":
+        return None
+    match = _ENDS_WITH_PUBLIC_ID.search(process.get("identifier", ""))
+    return match.group(1) if match else None
+
+
+_ENDS_WITH_PUBLIC_ID = re.compile(r"-([0-9]{6}-[0-9]{4}-[0-9]{3,})$")
+
+
+def related_public_ids(releases) -> set[str]:
+    """The public ids of the agreements the releases' relatedProcesses name."""
+    return {
+        public_id
+        for release in releases
+        for process in release.get("relatedProcesses", ())
+        if (public_id := _related_public_id(process))
+    }
+
+
+def without_withdrawn_related(release: dict, published: set[str]) -> dict:
+    """The release as it is served: a related process naming an agreement that is not in ``published``
+    any more (withdrawn since the release was stored) is left out, with its title and ocid. The
+    stored dict is not changed."""
+    related = release.get("relatedProcesses")
+    if not related:
+        return release
+    kept = [process for process in related if _related_public_id(process) in published]
+    if len(kept) == len(related):
+        return release
+    served = {key: value for key, value in release.items() if key != "relatedProcesses"}
+    if kept:
+        served["relatedProcesses"] = kept
+    return served
+
+
+def served_releases(releases: list[dict]) -> list[dict]:
+    """Stored releases as the public may read them now (``without_withdrawn_related``). The one
+    function here that reads the database: which of the related agreements are still published (one
+    query, none when no release names another process)."""
+    from agreements.models import Agreement
+
+    wanted = related_public_ids(releases)
+    if not wanted:
+        return releases
+    published = set(Agreement.objects.published().filter(public_id__in=wanted).values_list("public_id", flat=True))
+    return [without_withdrawn_related(release, published) for release in releases]
 
 
 def release_content(agreement, *, ocid_prefix: str, base_url: str) -> dict:

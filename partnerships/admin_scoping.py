@@ -22,7 +22,9 @@ from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -62,6 +64,37 @@ class KyosoAdminSite(AdminSite):
             return checked(request, *args, **kwargs)
 
         return update_wrapper(refuse_partners, checked)
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for index, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                view = update_wrapper(self.admin_view(self.view_on_site), self.view_on_site)
+                view.admin_site = self
+                urls[index] = path(str(pattern.pattern), view, name="view_on_site")
+        return urls
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Django's "view on site" redirect, for a record the user may view in this admin only: the
+        redirect names the record's page (an agreement's public id), so another city's record, or one
+        of a model the admin does not show, is a 404 with no Location."""
+        from django.contrib.contenttypes.models import ContentType  # models: not at import time
+        from django.contrib.contenttypes.views import shortcut
+
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ContentType.DoesNotExist, ValueError):
+            raise Http404 from None
+        model_admin = self._registry.get(model)
+        if model_admin is None:
+            raise Http404
+        try:
+            obj = model_admin.get_queryset(request).get(pk=object_id)
+        except (model.DoesNotExist, ValueError, ValidationError):
+            raise Http404 from None
+        if not model_admin.has_view_permission(request, obj):
+            raise Http404
+        return shortcut(request, content_type_id, object_id)
 
 
 def municipality_id_of(obj: Model, lookup: str) -> int | None:

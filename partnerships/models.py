@@ -337,4 +337,4 @@ class Contact(models.Model):
         if bool(self.municipality_id) == bool(self.organization_id):
             raise ValidationError(_("A contact belongs either to a municipality or to an organization."))
         if self.department_id and self.department.municipality_id != self.municipality_id:
-            raise ValidationError({"department": _("This department belongs to another municipality.")})
+            raise ValidationError({"department": _("Choose a department of this municipality.")})

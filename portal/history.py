@@ -8,7 +8,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from agreements.history import first_published, history_entries
+from agreements.history import history_entries, parent_shown_q, public_history_entries
 from agreements.models import Agreement, CooperationField
 from agreements.templatetags.kyoso import jdate, yen
 from partnerships.models import Department
@@ -20,8 +20,9 @@ TYPES = {"created": gettext_lazy("Created"), "changed": gettext_lazy("Changed"),
 
 def agreement_history(agreement: Agreement, *, member: bool = False) -> tuple[list[dict], int]:
     """The newest SHOWN_ENTRIES entries with labelled changes, and how many entries there are. The
-    public sees the changes since the first publication; members see them all."""
-    entries = history_entries(agreement, show_users=False, since=None if member else first_published(agreement))
+    public sees only the states that were published (agreements.history.public_history_entries);
+    members see every version."""
+    entries = history_entries(agreement, show_users=False) if member else public_history_entries(agreement)
     shown = entries[:SHOWN_ENTRIES]
     names = _related_names(shown)
     rows = [
@@ -55,9 +56,8 @@ def _related_names(entries: list[dict]) -> dict:
         ):
             names["department"][pk] = (name_en or name) if english else name
     if wanted["parent"]:
-        names["parent"] = dict(
-            Agreement.objects.filter(pk__in=wanted["parent"], published=True).values_list("pk", "public_id")
-        )
+        shown = Agreement.objects.filter(parent_shown_q(prefix=""), pk__in=wanted["parent"])  # the public's rule
+        names["parent"] = dict(shown.values_list("pk", "public_id"))
     if wanted["fields"]:
         for code, name, name_en in CooperationField.objects.filter(code__in=wanted["fields"]).values_list(
             "code", "name", "name_en"

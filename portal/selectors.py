@@ -4,7 +4,7 @@ from django.db.models import Case, Count, Prefetch, Q, Sum, Value, When
 from django.utils import timezone, translation
 
 from agreements.choices import DeliverableStatus, PartyRole
-from agreements.history import is_member
+from agreements.history import is_member, parent_shown
 from agreements.models import Agreement, Deliverable, Document, Initiative, Measurement, OutcomeIndicator, Party
 from agreements.querysets import agreement_visible_q
 from agreements.selectors import VERDICTS, kpi_attainment, kpi_verdict  # noqa: F401 — VERDICTS is re-exported to the views
@@ -96,10 +96,9 @@ def agreement_sections(*, agreement: Agreement, user) -> dict:
     documents = agreement.documents.order_by("-published_on", "id")
     if not member:
         documents = documents.filter(public=True)
-    access = access_for(user)
     children = Agreement.objects.visible_to(user).filter(parent=agreement).select_related("municipality")
     parent = agreement.parent if agreement.parent_id else None
-    if parent is not None and not (parent.published or access.is_officer(parent.municipality_id)):
+    if not parent_shown(parent, user):  # the one rule of the API, the CSV and the open-data files
         parent = None
     today = timezone.localdate()
     for initiative in initiatives:

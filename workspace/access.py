@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
+from agreements.services import require_officer
 from partnerships.access import access_for
 from partnerships.models import Role
 
@@ -52,12 +53,6 @@ def partner_view(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def require_officer(user, municipality_id, role):
-    """Refuse (403) unless the user holds at least this role at the municipality."""
-    if not access_for(user).is_officer(municipality_id, at_least=role):
-        raise PermissionDenied(_("You need the %(role)s role at this municipality.") % {"role": Role(role).label})
 
 
 def officer_agreement(request, public_id, *, at_least=Role.VIEWER, queryset=None):

@@ -300,7 +300,9 @@ class PartnerMeasurementForm(MeasurementForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         measured_by = self.fields["measured_by"]
-        measured_by.choices = [(v, label) for v, label in measured_by.choices if v != MeasuredBy.CITY]
+        # The select offers the partner's choices; the rule itself (never "city") is measurement_record's,
+        # so a forged value gets the service's message, as in the API.
+        measured_by.widget.choices = [(v, label) for v, label in measured_by.choices if v != MeasuredBy.CITY]
         measured_by.initial = MeasuredBy.PARTNER
 
 

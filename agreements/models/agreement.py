@@ -22,7 +22,14 @@ from ..choices import (
     SelectionMethod,
 )
 from ..querysets import AgreementQuerySet
-from .common import check_dates_in_order, dates_in_order, raise_if, validate_upload_size, zero_budget_field
+from .common import (
+    PLAUSIBLE,
+    check_dates_in_order,
+    dates_in_order,
+    raise_if,
+    validate_upload_size,
+    zero_budget_field,
+)
 
 PUBLIC_ID_PATTERN = r"^[0-9]{6}-[0-9]{4}-[0-9]{3,}$"
 validate_public_id = RegexValidator(
@@ -30,6 +37,9 @@ validate_public_id = RegexValidator(
     _("A public id has the form <6-digit municipality code>-<year>-<number>, e.g. 272299-2024-001."),
     code="public_id_format",
 )
+
+DEPARTMENT_OF_THIS_MUNICIPALITY = _("Choose a department of this municipality.")
+PARENT_OF_THIS_MUNICIPALITY = _("Choose a comprehensive agreement of this municipality.")
 
 DOCUMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", "pptx", "csv", "txt", "odt", "ods"]
 
@@ -71,6 +81,7 @@ class Agreement(models.Model):
         blank=True,
         related_name="agreements",
         verbose_name=_("department"),
+        error_messages={"invalid": DEPARTMENT_OF_THIS_MUNICIPALITY},
     )
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices)
     parent = models.ForeignKey(
@@ -80,6 +91,7 @@ class Agreement(models.Model):
         blank=True,
         related_name="children",
         limit_choices_to={"kind": AgreementKind.COMPREHENSIVE},
+        error_messages={"invalid": PARENT_OF_THIS_MUNICIPALITY},
         verbose_name=_("comprehensive agreement"),
         help_text=_("For an individual agreement made under a comprehensive one."),
     )
@@ -90,9 +102,9 @@ class Agreement(models.Model):
     fields = models.ManyToManyField(
         CooperationField, blank=True, related_name="agreements", verbose_name=_("cooperation fields")
     )
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    starts_on = models.DateField(_("starts on"), null=True, blank=True)
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=PLAUSIBLE)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True, validators=PLAUSIBLE)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=PLAUSIBLE)
     auto_renewal = models.BooleanField(_("renews automatically"), default=False)
     renewal_term_months = models.PositiveSmallIntegerField(
         _("renewal term (months)"),
@@ -142,6 +154,10 @@ class Agreement(models.Model):
 
     history = HistoricalRecords(m2m_fields=[fields])
     objects = AgreementQuerySet.as_manager()
+
+    # The message for a related id that is not a valid choice, whether it exists elsewhere or not at all
+    # (clean() and the API's relation fields say the same).
+    RELATED_CHOICE_MESSAGES = {"department": DEPARTMENT_OF_THIS_MUNICIPALITY, "parent": PARENT_OF_THIS_MUNICIPALITY}
 
     class Meta:
         verbose_name = _("agreement")
@@ -200,14 +216,15 @@ class Agreement(models.Model):
         )
         if self.parent_id:
             parent = self.parent
-            if parent.kind != AgreementKind.COMPREHENSIVE:
-                errors["parent"] = _("The parent must be a comprehensive agreement.")
-            elif parent.municipality_id != self.municipality_id:
-                errors["parent"] = _("The parent agreement belongs to another municipality.")
+            # Another city's agreement gets the message of an id that does not exist (RELATED_CHOICE_MESSAGES),
+            # so no answer tells what another municipality has. Another kind is refused by the field itself
+            # (limit_choices_to), with the same message.
+            if parent.kind == AgreementKind.COMPREHENSIVE and parent.municipality_id != self.municipality_id:
+                errors["parent"] = PARENT_OF_THIS_MUNICIPALITY
             elif parent.pk == self.pk:
                 errors["parent"] = _("An agreement cannot be its own parent.")
         if self.department_id and self.department.municipality_id != self.municipality_id:
-            errors["department"] = _("This department belongs to another municipality.")
+            errors["department"] = DEPARTMENT_OF_THIS_MUNICIPALITY
         if self.auto_renewal and not self.renewal_term_months:
             errors["renewal_term_months"] = _("Give the renewal term of an agreement that renews automatically.")
         loaded = getattr(self, "_loaded_status", None)
@@ -236,7 +253,7 @@ class Party(models.Model):
     signatory_title = models.CharField(
         _("signatory's title"), max_length=200, blank=True, help_text=_("e.g. 代表取締役社長 (a title, not a name)")
     )
-    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=PLAUSIBLE)
 
     history = HistoricalRecords()
 
@@ -265,7 +282,7 @@ class Amendment(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="amendments", verbose_name=_("agreement")
     )
-    amended_on = models.DateField(_("amended on"))
+    amended_on = models.DateField(_("amended on"), validators=PLAUSIBLE)
     kind = models.CharField(_("kind"), max_length=20, choices=AmendmentKind.choices)
     description = models.TextField(_("what changed"))
     reason = models.TextField(_("why"), blank=True)
@@ -301,7 +318,7 @@ class Document(models.Model):
         validators=[FileExtensionValidator(DOCUMENT_EXTENSIONS), validate_upload_size],
     )
     url = models.URLField(_("URL"), blank=True)
-    published_on = models.DateField(_("dated"), null=True, blank=True)
+    published_on = models.DateField(_("dated"), null=True, blank=True, validators=PLAUSIBLE)
     public = models.BooleanField(
         _("public"), default=False, help_text=_("Shown to the public once the agreement is published.")
     )

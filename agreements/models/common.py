@@ -19,6 +19,22 @@ def validate_upload_size(file) -> None:
         )
 
 
+FIRST_YEAR, LAST_YEAR = 1950, 2100
+
+
+def validate_plausible_date(value) -> None:
+    """Dates of partnerships fall between 1950 and 2100: year 1 or 9999 is a typing slip, not a date."""
+    if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(first)s and %(last)s."),
+            code="implausible_year",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+PLAUSIBLE = [validate_plausible_date]
+
+
 def zero_budget_field():
     """A zero-budget flag derived by the database from municipal_cost_jpy (never set by hand)."""
     return models.GeneratedField(

@@ -13,7 +13,14 @@ from partnerships.models import Organization
 from ..choices import DeliverableStatus, InitiativeStatus, ReviewStatus
 from ..querysets import DeliverableQuerySet, InitiativeQuerySet, ProgressUpdateQuerySet
 from .agreement import DOCUMENT_EXTENSIONS, Agreement, CooperationField
-from .common import check_dates_in_order, dates_in_order, raise_if, validate_upload_size, zero_budget_field
+from .common import (
+    PLAUSIBLE,
+    check_dates_in_order,
+    dates_in_order,
+    raise_if,
+    validate_upload_size,
+    zero_budget_field,
+)
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 OPEN_STATUSES = (DeliverableStatus.SCHEDULED, DeliverableStatus.IN_PROGRESS)
@@ -39,8 +46,8 @@ class Initiative(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=InitiativeStatus.choices, default=InitiativeStatus.PLANNED
     )
-    starts_on = models.DateField(_("starts on"), null=True, blank=True)
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True, validators=PLAUSIBLE)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=PLAUSIBLE)
     municipal_cost_jpy = models.PositiveBigIntegerField(_("municipal cost (yen)"), default=0)
     zero_budget = zero_budget_field()
     in_kind_value_jpy = models.PositiveBigIntegerField(_("in-kind value (yen)"), null=True, blank=True)
@@ -99,12 +106,12 @@ class Deliverable(models.Model):
         related_name="deliverables",
         verbose_name=_("responsible party"),
     )
-    due_on = models.DateField(_("due on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True, validators=PLAUSIBLE)
     status = models.CharField(
         _("status"), max_length=20, choices=DeliverableStatus.choices, default=DeliverableStatus.SCHEDULED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=PERCENT)
-    met_on = models.DateField(_("met on"), null=True, blank=True)
+    met_on = models.DateField(_("met on"), null=True, blank=True, validators=PLAUSIBLE)
     weight = models.PositiveSmallIntegerField(
         _("weight"),
         default=1,
@@ -164,7 +171,7 @@ class ProgressUpdate(models.Model):
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), validators=PERCENT)
     status = models.CharField(_("status"), max_length=20, choices=DeliverableStatus.choices)
-    met_on = models.DateField(_("met on"), null=True, blank=True)
+    met_on = models.DateField(_("met on"), null=True, blank=True, validators=PLAUSIBLE)
     note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(
         _("evidence"),
@@ -208,6 +215,17 @@ class ProgressUpdate(models.Model):
                 condition=~Q(review_status=ReviewStatus.RETURNED) | ~Q(review_comment=""),
                 name="progress_update_returned_has_comment",
                 violation_error_message=_("Say why the report is returned."),
+            ),
+            # A double submit, or a second report before the first is reviewed, is refused with this
+            # message by full_clean (on every path) and by the database (concurrent submits).
+            models.UniqueConstraint(
+                fields=["deliverable"],
+                condition=Q(review_status=ReviewStatus.PENDING),
+                name="progress_update_one_pending",
+                violation_error_message=_(
+                    "A report on this deliverable is already waiting for review; the municipality accepts or "
+                    "returns it before another can be sent."
+                ),
             ),
         ]
         indexes = [

@@ -13,7 +13,7 @@ from partnerships.models import Organization
 from ..choices import Direction, Frequency, MeasuredBy, ReviewStatus
 from ..querysets import MeasurementQuerySet
 from .agreement import Agreement
-from .common import check_dates_in_order, dates_in_order, raise_if
+from .common import PLAUSIBLE, check_dates_in_order, dates_in_order, raise_if
 from .initiative import Initiative
 
 VALUE = {"max_digits": 18, "decimal_places": 4}
@@ -39,10 +39,10 @@ class OutcomeIndicator(models.Model):
     unit = models.CharField(_("unit"), max_length=30, help_text=_("e.g. 日, %, 件, 点"))
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     baseline_value = models.DecimalField(_("baseline value"), **VALUE)
-    baseline_period_start = models.DateField(_("baseline period from"))
-    baseline_period_end = models.DateField(_("baseline period to"))
+    baseline_period_start = models.DateField(_("baseline period from"), validators=PLAUSIBLE)
+    baseline_period_end = models.DateField(_("baseline period to"), validators=PLAUSIBLE)
     target_value = models.DecimalField(_("target value"), **VALUE)
-    target_on = models.DateField(_("target date"))
+    target_on = models.DateField(_("target date"), validators=PLAUSIBLE)
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     method = models.TextField(_("method"), blank=True)
     frequency = models.CharField(
@@ -109,8 +109,8 @@ class Measurement(models.Model):
     indicator = models.ForeignKey(
         OutcomeIndicator, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("indicator")
     )
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=PLAUSIBLE)
+    period_end = models.DateField(_("period to"), validators=PLAUSIBLE)
     value = models.DecimalField(_("value"), **VALUE)
     sample_size = models.PositiveIntegerField(_("sample size"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)

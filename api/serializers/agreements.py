@@ -1,9 +1,11 @@
+from django.db import models
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
+from agreements.history import parent_shown, parent_shown_q
 from agreements.models import (
     Agreement,
     CooperationField,
@@ -15,7 +17,8 @@ from agreements.models import (
     Party,
     ProgressUpdate,
 )
-from agreements.querysets import agreement_visible_q
+from agreements.querysets import agreement_member_q, agreement_visible_q
+from partnerships.access import access_for
 from partnerships.models import Department, Municipality, Organization
 
 from .base import ValidatedModelSerializer
@@ -120,6 +123,18 @@ class AgreementSerializer(ValidatedModelSerializer):
 
     scoped_fields = {"parent": visible_agreements}
 
+    def to_representation(self, agreement):
+        data = super().to_representation(agreement)
+        if data["parent"] is not None and not parent_shown(agreement.parent, _reader(self)):
+            data["parent"] = None  # an unpublished parent is named to its city's officers only
+        return data
+
+
+def _reader(serializer):
+    """The user the serializer writes for (None without a request: the public)."""
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
 
 def _date(value):
     return value.isoformat() if value else None
@@ -184,12 +199,14 @@ _PARTY_COLUMNS = ("role", "id", "organization_id", "organization__name", "organi
 _PARTY_COLUMNS += ("signatory_title", "signed_on")
 
 
-def agreement_values(queryset):
-    """``queryset`` as the rows ``agreements_data`` reads."""
+def agreement_values(queryset, *, reader=None):
+    """``queryset`` as the rows ``agreements_data`` reads, for ``reader`` (None: the public), who reads
+    a parent agreement's public id by the rule of ``agreements.history.parent_shown_q``."""
+    parents = Agreement.objects.filter(parent_shown_q(reader, prefix=""), pk=OuterRef("parent_id"))
     return queryset.values(
         *AGREEMENT_COLUMNS,
         municipality_code=Subquery(Municipality.objects.filter(pk=OuterRef("municipality_id")).values("code")),
-        parent_public_id=Subquery(Agreement.objects.filter(pk=OuterRef("parent_id")).values("public_id")),
+        parent_public_id=Subquery(parents.values("public_id")),
         field_rows=_json_rows(
             Agreement.fields.through, "agreement", "cooperationfield__sort_order", "cooperationfield__code"
         ),
@@ -346,6 +363,9 @@ class ProgressUpdateSerializer(ValidatedModelSerializer):
 
     immutable_fields = ("deliverable",)
     scoped_fields = {"deliverable": visible_deliverables}
+    # The one-pending-report rule is checked by the service, after its role check: a caller who may not
+    # report at all hears 403, not that a report is already waiting.
+    clean_exclude = ("deliverable",)
 
     class Meta:
         model = ProgressUpdate
@@ -364,6 +384,7 @@ class ProgressUpdateSerializer(ValidatedModelSerializer):
             "reviewed_at",
         ]
         read_only_fields = ["review_status", "review_comment", "submitted_at", "reviewed_at"]
+        validators = []  # DRF's copy of progress_update_one_pending: the service checks it after the role
 
 
 class ReviewSerializer(serializers.Serializer):
@@ -414,9 +435,39 @@ class IndicatorSerializer(ValidatedModelSerializer):
         ]
 
 
+def _review_readers(user, measurements):
+    """A test of whether ``user`` may read the review of a measurement (the reviewer's comment): members
+    of its agreement only — officers of the municipality, users of a party. At most one query for the
+    whole list, none for the public, a superuser or a list of the user's own reports (the reporting
+    partner is a party)."""
+    access = access_for(user)
+    if access.is_superuser:
+        return lambda measurement: True
+    if not (access.officer_roles or access.partner_roles):
+        return lambda measurement: False
+    organizations = access.organizations()
+    undecided = {m.indicator.agreement_id for m in measurements if m.indicator.reporter_id not in organizations}
+    members = set()
+    if undecided:
+        members = set(Agreement.objects.filter(agreement_member_q(user), pk__in=undecided).values_list("pk", flat=True))
+    return lambda m: m.indicator.reporter_id in organizations or m.indicator.agreement_id in members
+
+
+class MeasurementListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        rows = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        self.child.review_readers = _review_readers(_reader(self.child), rows)
+        return super().to_representation(rows)
+
+
 class MeasurementSerializer(ValidatedModelSerializer):
     attainment = serializers.SerializerMethodField(
         help_text="(value − baseline) / (target − baseline): 0 at the baseline, 1 at the target"
+    )
+    review_comment = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="the reviewer's comment: for members of the agreement only (null for other readers)",
     )
 
     immutable_fields = ("indicator",)
@@ -424,6 +475,7 @@ class MeasurementSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Measurement
+        list_serializer_class = MeasurementListSerializer
         fields = [
             "id",
             "indicator",
@@ -440,10 +492,17 @@ class MeasurementSerializer(ValidatedModelSerializer):
             "review_comment",
             "attainment",
         ]
-        read_only_fields = ["review_status", "review_comment"]
+        read_only_fields = ["review_status"]
 
     def get_attainment(self, measurement) -> float | None:
         return round(float(measurement.attainment), 4)
+
+    def to_representation(self, measurement):
+        data = super().to_representation(measurement)
+        readers = getattr(self, "review_readers", None) or _review_readers(_reader(self), [measurement])
+        if not readers(measurement):
+            data["review_comment"] = None  # internal to the municipality and the partner
+        return data
 
 
 class DocumentSerializer(ValidatedModelSerializer):

@@ -14,6 +14,9 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
 
     * ``immutable_fields``: may be given on create, never changed afterwards (the parent record).
     * ``clean_exclude``: model fields a service fills in (e.g. the public id), skipped by full_clean.
+    * A model's ``RELATED_CHOICE_MESSAGES`` ({field: message}) replace "object does not exist" on its
+      relation fields, so an id that exists elsewhere (another city's) and one that does not exist at
+      all get the model's own neutral message.
     """
 
     immutable_fields: tuple[str, ...] = ()
@@ -30,6 +33,12 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
                 field = self.fields[name]
                 field = getattr(field, "child_relation", field)
                 field.queryset = queryset_for(user)
+        model = getattr(getattr(self, "Meta", None), "model", None)
+        for name, message in getattr(model, "RELATED_CHOICE_MESSAGES", {}).items():
+            field = self.fields.get(name)
+            field = getattr(field, "child_relation", field)
+            if field is not None and not field.read_only and "does_not_exist" in field.error_messages:
+                field.error_messages["does_not_exist"] = message
 
     def prepare_instance(self, instance) -> None:
         """Set what the URL or context gives before validation (e.g. the agreement of a party)."""

@@ -35,6 +35,10 @@ from ..serializers.agreements import (
 from .base import CopyCsvMixin, HistoryMixin, RecordViewSet
 
 PUBLIC_ID = r"[0-9]{6}-[0-9]{4}-[0-9]{3,}"
+IF_MATCH_NOTE = (
+    "Editors; send the ETag you read as `If-Match`: a stale one is 412 and changes nothing, none is 428. "
+    "`If-Match: *` is 428 too: it matches whatever is stored, so it would overwrite a change you have not seen."
+)
 TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(description="not allowed from this status")}
 
 
@@ -48,8 +52,8 @@ TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(descripti
         description="Officer editors of the municipality. The public id is assigned.",
         examples=[examples.AGREEMENT_CREATE],
     ),
-    partial_update=extend_schema(summary="Change an agreement", description="Editors; send `If-Match: <ETag>`."),
-    update=extend_schema(summary="Replace an agreement", description="Editors; send `If-Match: <ETag>`."),
+    partial_update=extend_schema(summary="Change an agreement", description=IF_MATCH_NOTE),
+    update=extend_schema(summary="Replace an agreement", description=IF_MATCH_NOTE),
     destroy=extend_schema(summary="Delete an unpublished draft", description="Editors."),
 )
 class AgreementViewSet(CopyCsvMixin, CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet):
@@ -62,21 +66,22 @@ class AgreementViewSet(CopyCsvMixin, CsvListMixin, HistoryMixin, ETagMixin, view
     lookup_value_regex = PUBLIC_ID
 
     def get_queryset(self):
-        queryset = (
+        return (
             Agreement.objects.visible_to(self.request.user)
             # municipality, parent and department are shown as codes/ids: joined, not one query per row
             .select_related("municipality", "parent")
             # fields and parties (with their organization) would be one query per agreement otherwise
             .prefetch_related("fields", Prefetch("parties", Party.objects.select_related("organization")))
         )
-        return self.lock(queryset)
 
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return super().list(request, *args, **kwargs)
         # A page is read as .values() rows and written by agreements_data(): the serializer's JSON
         # without ~400 model instances and ~2,500 field-serializer calls per page of 50 (docs/performance.md).
-        queryset = agreement_values(self.filter_queryset(self.get_queryset()).prefetch_related(None))
+        queryset = agreement_values(
+            self.filter_queryset(self.get_queryset()).prefetch_related(None), reader=request.user
+        )
         page = self.paginate_queryset(queryset)
         if page is None:
             return Response(agreements_data(list(queryset)))
@@ -85,7 +90,9 @@ class AgreementViewSet(CopyCsvMixin, CsvListMixin, HistoryMixin, ETagMixin, view
     def retrieve(self, request, *args, **kwargs):
         # One query (the row with its fields and parties as JSON) instead of three and ~10 instances;
         # the same JSON as the serializer, so the same ETag (ETagMixin.update compares with it).
-        queryset = agreement_values(self.filter_queryset(self.get_queryset()).prefetch_related(None))
+        queryset = agreement_values(
+            self.filter_queryset(self.get_queryset()).prefetch_related(None), reader=request.user
+        )
         rows = list(queryset.filter(public_id=kwargs[self.lookup_field])[:1])
         if not rows:
             raise Http404
@@ -198,7 +205,7 @@ class PartyViewSet(
         if getattr(self, "swagger_fake_view", False):  # schema generation has no URL arguments
             return Party.objects.none()
         # organization is shown by name and 法人番号: joined instead of one query per party
-        return self.lock(Party.objects.filter(agreement=self.agreement()).select_related("organization"))
+        return Party.objects.filter(agreement=self.agreement()).select_related("organization")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

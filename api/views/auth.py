@@ -1,5 +1,6 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -7,24 +8,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken
-from accounts.services import (
-    api_token_create,
-    api_token_revoke,
-    login_failed,
-    login_retry_after,
-    login_succeeded,
-)
+from accounts.services import api_token_create, api_token_revoke
+from accounts.throttle import is_locked_out, locked_message, retry_after
 
 from .. import examples
 from ..serializers.auth import NewTokenSerializer, TokenRequestSerializer, TokenSerializer
 
 
 class TooManyFailures(exceptions.Throttled):
-    default_detail = _("Too many failed logins; wait before trying again.")
+    """429 with Retry-After; the message says the wait in the reader's language (DRF's own addition,
+    "Expected available in … seconds.", is left out: it is not translated)."""
+
+    default_detail = gettext_lazy("Too many failed logins; wait before trying again.")
+
+    def __init__(self, *, wait: int):
+        exceptions.APIException.__init__(self, locked_message(wait))
+        self.wait = wait
 
 
 class TokenObtainView(APIView):
-    """Exchange a username and password for an API token. Repeated failures are throttled (429)."""
+    """Exchange a username and password for an API token. Failures count towards the one login throttle
+    every password form shares (accounts/throttle.py): a locked account gets 429 with Retry-After."""
 
     permission_classes = [AllowAny]
     authentication_classes = []
@@ -43,15 +47,11 @@ class TokenObtainView(APIView):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         username = body.validated_data["username"]
-        client = request.META.get("REMOTE_ADDR", "")
-        wait = login_retry_after(username=username, client=client)
-        if wait:
-            raise TooManyFailures(wait=wait)
         user = authenticate(request, username=username, password=body.validated_data["password"])
+        if is_locked_out(request):
+            raise TooManyFailures(wait=retry_after(request, {"username": username}))
         if user is None or not user.is_active:
-            login_failed(username=username, client=client)
             raise exceptions.ValidationError({"non_field_errors": [_("Wrong username or password.")]})
-        login_succeeded(username=username, client=client)
         token, key = api_token_create(user=user, name=body.validated_data["name"], days=body.validated_data.get("days"))
         data = NewTokenSerializer(token).data | {"key": key}
         return Response(data, status=status.HTTP_201_CREATED)

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from agreements.csv_copy import copy_csv
 from agreements.exports import DATASETS
-from agreements.history import first_published, history_entries, is_member
+from agreements.history import history_entries, is_member, public_history_entries
 from agreements.services import agreement_of, agreement_record_delete, agreement_record_save
 
 from ..concurrency import ETagMixin
@@ -43,16 +43,19 @@ class HistoryMixin:
     @extend_schema(responses=HistorySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, *args, **kwargs):
-        """Who changed what and when (field-level). Users are named to members of the record only."""
+        """Who changed what and when (field-level). Members read every version, with the users named;
+        others read only the states that were public, without the review fields (docs/api.md)."""
         instance = self.get_object()
-        member = self.shows_history_users(request.user, instance)
-        since = None if member else self.public_history_since(instance)
-        entries = history_entries(instance, show_users=member, since=since)
+        if self.shows_history_users(request.user, instance):
+            entries = history_entries(instance, show_users=True)
+        else:
+            entries = self.public_history(instance)
         return Response(HistorySerializer(entries, many=True).data)
 
-    def public_history_since(self, instance):
-        """The public sees changes since the agreement's first publication."""
-        return first_published(agreement_of(instance))
+    def public_history(self, instance) -> list[dict]:
+        """What the public reads: each public state of the record to the next, never the versions
+        drafted while it (or its agreement) was not public."""
+        return public_history_entries(instance)
 
 
 class RecordViewSet(HistoryMixin, ETagMixin, viewsets.ModelViewSet):
@@ -66,7 +69,7 @@ class RecordViewSet(HistoryMixin, ETagMixin, viewsets.ModelViewSet):
         raise NotImplementedError
 
     def get_queryset(self):
-        return self.lock(self.visible(self.request.user))
+        return self.visible(self.request.user)
 
     def perform_create(self, serializer):
         attrs, _many = serializer.model_attrs()

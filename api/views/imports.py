@@ -12,12 +12,18 @@ from imports.template import template_csv, template_xlsx
 from partnerships.access import access_for
 from partnerships.models import Municipality, Role
 
+from ..pagination import StandardPagination
+
 
 class ImportJobSerializer(serializers.ModelSerializer):
+    """One import, with its errors: the first 200 and, past that, a closing line (row 0) saying how
+    many more there are; ``result.errors`` is the total."""
+
     municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.all())
     file = serializers.FileField(write_only=True, help_text="CSV (UTF-8, UTF-8 with BOM or CP932) or XLSX")
     progress = serializers.IntegerField(read_only=True, help_text="percent of rows checked")
     dry_run = serializers.BooleanField(default=True)
+    error_count = serializers.IntegerField(read_only=True, help_text="every error found (`errors` lists the first 200)")
 
     class Meta:
         model = ImportJob
@@ -31,6 +37,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "progress",
             "rows_total",
             "rows_done",
+            "error_count",
             "errors",
             "result",
             "created_at",
@@ -48,23 +55,46 @@ class ImportJobSerializer(serializers.ModelSerializer):
         ]
 
 
+class ImportJobListSerializer(ImportJobSerializer):
+    """An import in a list: counts only. The errors and the imported ids are in the detail."""
+
+    result = serializers.SerializerMethodField(help_text="rows, errors, created, dry_run")
+    # The same values as the detail's `status`; a second enum of the same name would collide in the schema.
+    status = serializers.CharField(read_only=True, help_text="queued, running, succeeded or failed")
+
+    class Meta(ImportJobSerializer.Meta):
+        fields = [f for f in ImportJobSerializer.Meta.fields if f != "errors"]
+
+    def get_result(self, job) -> dict:
+        return {key: value for key, value in (job.result or {}).items() if key != "public_ids"}
+
+
 class ImportJobViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Imports of a municipality's existing list of agreements (officer editors of that municipality).
 
     POST a file with `municipality` and `dry_run` (default true: check only): 202, then poll
-    GET /imports/{id}/ for `status`, `progress` and `errors` ([{row, column, message}]). Every row is
-    checked with the same rules as the API; the rows are imported all together or not at all. The
-    template (Japanese columns) is at /imports/template/?type=xlsx (or csv)."""
+    GET /imports/{id}/ for `status`, `progress` and `errors` ([{row, column, message}]: the first
+    200 and a closing line with the count of the others; `error_count` is the total). Every row
+    is checked with the same rules as the API; the rows are imported all together or not at all. A file
+    of more than 20,000 rows (the setting KYOSO_IMPORT_MAX_ROWS) is refused with one error. The list is
+    paginated and gives counts only. The template (Japanese columns) is at /imports/template/?type=xlsx
+    (or csv)."""
 
     serializer_class = ImportJobSerializer
+    pagination_class = StandardPagination
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        return ImportJobListSerializer if self.action == "list" else ImportJobSerializer
 
     def get_queryset(self):
         access = access_for(self.request.user)
         jobs = ImportJob.objects.select_related("municipality").order_by("-id")  # code shown on every row
+        if self.action == "list":
+            jobs = jobs.defer("errors")  # up to 200 per job, not listed
         if access.is_superuser:
             return jobs
         return jobs.filter(municipality_id__in=access.municipalities(Role.EDITOR))

@@ -1,7 +1,8 @@
 """OCDS 1.1 release packages and records of published agreements: anonymous, read-only.
 
 Releases are stored JSON (``opendata.Release``): a page costs one query however many releases there
-are, a record two. Releases of an agreement that is no longer published are not served.
+are, a record two (one more when a release names a related agreement). Releases of an agreement that
+is no longer published are not served, nor is a related agreement withdrawn since a release was stored.
 """
 
 from django.urls import reverse
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 from opendata import conf
 from opendata.filters import ReleaseFilterSet
 from opendata.models import Release
-from opendata.ocds import record_package, release_package, rfc3339
+from opendata.ocds import record_package, release_package, rfc3339, served_releases
 
 from ..pagination import KeysetPagination
 
@@ -117,7 +118,7 @@ class ReleasePackageView(generics.ListAPIView):
     @extend_schema(summary="OCDS release package", responses={200: RELEASE_PACKAGE_SCHEMA})
     def get(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([release.data for release in page])
+        return self.get_paginated_response(served_releases([release.data for release in page]))
 
 
 class ReleaseView(APIView):
@@ -130,7 +131,7 @@ class ReleaseView(APIView):
         data = Release.objects.published().filter(release_id=release_id).values_list("data", flat=True).first()
         if data is None:
             raise NotFound()
-        return Response(_package(request, [data]))
+        return Response(_package(request, served_releases([data])))
 
 
 class RecordPackageView(APIView):
@@ -146,6 +147,7 @@ class RecordPackageView(APIView):
         if not rows:
             raise NotFound()
         latest = Release.objects.filter(pk=rows[-1][0]).values_list("data", flat=True).get()
+        (latest,) = served_releases([latest])
         linked = [
             {
                 "url": request.build_absolute_uri(reverse("ocds-release", kwargs={"release_id": release_id}))

@@ -63,10 +63,7 @@ class OrganizationViewSet(
         queryset = Organization.objects.select_related("prefecture").order_by("id")
         if not (access.is_superuser or access.officer_roles or access.partner_roles):
             queryset = queryset.filter(pk__in=Party.objects.filter(agreement__published=True).values("organization_id"))
-        return self.lock(queryset)
-
-    def public_history_since(self, instance):
-        return None  # organizations are public records from the start
+        return queryset
 
     def shows_history_users(self, user, instance) -> bool:
         access = access_for(user)

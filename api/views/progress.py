@@ -1,7 +1,6 @@
 from django.db.models import Q
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -10,7 +9,6 @@ from agreements import services
 from agreements.filters import DeliverableFilterSet, MeasurementFilterSet, ProgressUpdateFilterSet
 from agreements.models import Deliverable, Measurement, ProgressUpdate
 from agreements.querysets import agreement_member_q, agreement_visible_q
-from partnerships.access import access_for
 
 from .. import examples
 from ..concurrency import ETagMixin
@@ -24,7 +22,7 @@ from ..serializers.agreements import (
     ReturnSerializer,
     ReviewSerializer,
 )
-from .base import CopyCsvMixin, RecordViewSet
+from .base import CopyCsvMixin, HistoryMixin, RecordViewSet
 
 
 class DeliverableViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
@@ -47,14 +45,21 @@ class DeliverableViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
 
 
 class ProgressUpdateViewSet(
-    ETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    HistoryMixin,
+    ETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Partners' reports on their deliverables (keyset pagination).
 
-    Read: officers of the municipality and users of the agreement's partners; never public.
-    Create: partner editors of the organization responsible for the deliverable (JSON, or multipart
-    with an `evidence` file). Accept / return: officer approvers of the municipality; accepting makes
-    the report the deliverable's progress and status in one transaction."""
+    Read: officers of the municipality and users of the agreement's partners; never public (so is
+    `…/{id}/history/`). Create: partner editors of the organization responsible for the deliverable
+    (JSON, or multipart with an `evidence` file). One report per deliverable waits for review at a
+    time: while one is pending, another (a double submit included) is a 400 saying so, and nothing is
+    stored. Accept / return: officer approvers of the municipality; accepting makes the report the
+    deliverable's progress and status in one transaction."""
 
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
@@ -63,11 +68,9 @@ class ProgressUpdateViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return self.lock(
-            ProgressUpdate.objects.filter(
-                agreement_member_q(self.request.user, "deliverable__initiative__agreement__")
-            ).select_related("submitted_by")  # the submitter's username on every row
-        )
+        return ProgressUpdate.objects.filter(
+            agreement_member_q(self.request.user, "deliverable__initiative__agreement__")
+        ).select_related("submitted_by")  # the submitter's username on every row
 
     @extend_schema(summary="Report progress (partner editors)", examples=[examples.PROGRESS_UPDATE_CREATE])
     def create(self, request, *args, **kwargs):
@@ -111,9 +114,10 @@ class MeasurementViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
     """Values of outcome indicators per period (keyset pagination).
 
     Read: accepted values of published agreements; members see pending ones too. Create: officer
-    editors (accepted at once), or partner editors of the KPI's reporting organization (self-reported,
-    `verified` false, until an approver accepts it). Change: officer editors. Accept / return:
-    officer approvers."""
+    editors (accepted at once), or partner editors of the KPI's reporting organization (self-reported
+    until an approver accepts it: `measured_by` is `partner` or `independent`, never `city`, and
+    `verified` is not theirs to send — either is a 400 on the field). Change: officer editors; a change
+    of `verified` is the approvers'. Accept / return: officer approvers; accepting verifies."""
 
     serializer_class = MeasurementSerializer
     filterset_class = MeasurementFilterSet
@@ -137,11 +141,6 @@ class MeasurementViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
     def perform_create(self, serializer):
         attrs, _many = serializer.model_attrs()
         indicator = attrs.pop("indicator")
-        access = access_for(self.request.user)
-        if attrs.get("verified") and not access.is_officer(indicator.agreement.municipality_id):
-            raise serializers.ValidationError(
-                {"verified": [_("Only the municipality can verify a value; a partner's value is self-reported.")]}
-            )
         serializer.instance = services.measurement_record(indicator=indicator, by=self.request.user, **attrs)
 
     def _review(self, service, body_class):

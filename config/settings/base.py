@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values that differ per deployment come from the environment."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "core",
     "accounts",
     "notifications",
     "imports",
@@ -49,14 +52,21 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # 400 for a NUL in the path, the query, a header or the body, before any view or query sees it (in
+    # the reader's language, so after LocaleMiddleware; nothing above queries with what the client sent).
+    "core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on whatever a signed-in member (session or API token) reads.
+    "core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "api.middleware.ApiCacheHeadersMiddleware",
+    # Last, so it sees the view's response first: turns a login lockout into the 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,7 +138,14 @@ LOGOUT_REDIRECT_URL = "portal:home"
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="kyoso@localhost")
 
+# Rate limits and cached statistics live here: production needs a cache every process shares (Redis,
+# Memcached, the database cache); `check --deploy` refuses a per-process one (core/checks.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# How many reverse proxies in front of Django append the client's address to X-Forwarded-For: the
+# client is the entry the outermost one appended (core/net.py). 0: the header is ignored, REMOTE_ADDR
+# is the client. Everything that keys on the client's address (rate limits, login throttle) uses it.
+KYOSO_TRUSTED_PROXY_COUNT = env.int("KYOSO_TRUSTED_PROXY_COUNT", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -148,6 +165,8 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Kyoso's throttles key on core.net.client_address; this is the same rule for any other DRF throttle.
+    "NUM_PROXIES": KYOSO_TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kyoso API",
@@ -203,6 +222,8 @@ CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 KYOSO_MAX_UPLOAD_BYTES = env.int("KYOSO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Most rows in one imported file: one error beyond, before the rest of the file is read (docs/imports.md).
+KYOSO_IMPORT_MAX_ROWS = env.int("KYOSO_IMPORT_MAX_ROWS", default=20_000)
 
 # Celery: JSON only, bounded tasks. Without CELERY_BROKER_URL the broker is embedded: Kombu's
 # filesystem transport in var/celery/, so worker and beat run on a laptop with no broker server.
@@ -247,6 +268,27 @@ KYOSO_API_TOKEN_DAYS = env.int("KYOSO_API_TOKEN_DAYS", default=90)
 KYOSO_LOGIN_FAILURE_LIMIT = env.int("KYOSO_LOGIN_FAILURE_LIMIT", default=5)
 KYOSO_LOGIN_FAILURE_WINDOW = env.int("KYOSO_LOGIN_FAILURE_WINDOW", default=15 * 60)
 
+# One login throttle (django-axes) for every form that checks a password: the site's and the admin's
+# login, POST /api/v1/auth/token/ and the password changes (docs/security.md, accounts/throttle.py).
+# Failures count per (normalised account name, client address); the limit-th failure locks that pair
+# until KYOSO_LOGIN_FAILURE_WINDOW seconds have passed since the last failure: 429 with Retry-After.
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.ThrottleBackend",  # first: refuses a locked account before its password is checked
+    "accounts.backends.PasswordBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # counts shared by every process and host
+AXES_FAILURE_LIMIT = KYOSO_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(seconds=KYOSO_LOGIN_FAILURE_WINDOW)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a guesser elsewhere cannot lock the owner out
+AXES_USERNAME_CALLABLE = "accounts.throttle.username"  # stripped, NFKC, case-folded
+AXES_CLIENT_IP_CALLABLE = "core.net.client_address"  # the trusted-proxy rule
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"  # the form again with the error; JSON for /api/
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True  # a member who mistypes and then logs in starts again from zero
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # Retry-After is the real wait
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not recorded (no personal data kept for them)
+AXES_VERBOSE = False
+
 # Background jobs: reminders before a deliverable is due, notices before an agreement ends, dormancy.
 KYOSO_REMINDER_DAYS = [int(d) for d in env.list("KYOSO_REMINDER_DAYS", default=["14", "3"])]
 KYOSO_ENDING_NOTICE_DAYS = [int(d) for d in env.list("KYOSO_ENDING_NOTICE_DAYS", default=["90", "30"])]
@@ -270,4 +312,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes: failures and lockouts (WARNING, names and addresses masked), not every login.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

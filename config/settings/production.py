@@ -9,6 +9,13 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A cache every process shares: rate limits and cached statistics must hold across web processes and
+# hosts (required; `check --deploy` also refuses a per-process one: core/checks.py).
+CACHES = {"default": env.cache("CACHE_URL")}
+# Set explicitly (0 included): how many of our reverse proxies append to X-Forwarded-For. Unset, no
+# header is believed, and `check --deploy` fails until it is set (core/checks.py, docs/security.md).
+KYOSO_TRUSTED_PROXY_COUNT = env.int("KYOSO_TRUSTED_PROXY_COUNT", default=None)
+REST_FRAMEWORK["NUM_PROXIES"] = KYOSO_TRUSTED_PROXY_COUNT or 0
 
 # HTTPS everywhere; a reverse proxy terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -98,7 +98,8 @@ def test_parent_must_be_a_comprehensive_agreement_of_the_same_city(city, other_c
     assert_invalid(child, "parent")  # only comprehensive agreements may be parents
     foreign = AgreementFactory(municipality=other_city, kind="comprehensive")
     child.parent = foreign
-    assert "another municipality" in assert_invalid(child, "parent")
+    # the message of an id that does not exist: nothing said about another city's agreement
+    assert assert_invalid(child, "parent") == "Choose a comprehensive agreement of this municipality."
 
 
 def test_auto_renewal_needs_a_term(city):

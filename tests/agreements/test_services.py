@@ -158,19 +158,15 @@ def test_partner_measurement_waits_for_review_and_cannot_self_verify(city, organ
     agreement = AgreementFactory(municipality=city)
     PartyFactory(agreement=agreement, organization=organization)
     indicator = OutcomeIndicatorFactory(agreement=agreement, reporter=organization)
-    measurement = services.measurement_record(
-        indicator=indicator,
-        by=partner,
-        period_start=D(2024, 4, 1),
-        period_end=D(2025, 3, 31),
-        value=Decimal(9),
-        measured_by="partner",
-        verified=True,
-    )
+    value = {"period_start": D(2024, 4, 1), "period_end": D(2025, 3, 31), "value": Decimal(9), "measured_by": "partner"}
+    with pytest.raises(ValidationError) as error:  # refused, not silently dropped (as the API answers)
+        services.measurement_record(indicator=indicator, by=partner, verified=True, **value)
+    assert list(error.value.message_dict) == ["verified"]
+    measurement = services.measurement_record(indicator=indicator, by=partner, **value)
     assert measurement.review_status == "pending" and measurement.verified is False
     services.measurement_accept(measurement=measurement, by=approver)
     measurement.refresh_from_db()
-    assert measurement.review_status == "accepted"
+    assert (measurement.review_status, measurement.verified) == ("accepted", True)
 
 
 def test_partner_cannot_report_a_kpi_it_does_not_report(city, partner):

@@ -8,13 +8,16 @@ from rest_framework.test import APIClient
 
 from agreements.models import ProgressUpdate
 from tests.api.conftest import client_for
+from tests.factories import DeliverableFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def report(client, world, evidence):
+    # world.deliverable already has a report waiting for review; one report waits per deliverable
+    deliverable = DeliverableFactory(initiative=world.deliverable.initiative, responsible=world.deliverable.responsible)
     body = {
-        "deliverable": world.deliverable.pk,
+        "deliverable": deliverable.pk,
         "progress": 80,
         "status": "in_progress",
         "note": "写真添付",

@@ -220,13 +220,57 @@ def test_api_import_is_for_editors_of_that_municipality(city, other_editor, part
     assert client_for().post("/api/v1/imports/", {}, format="multipart").status_code == 401
 
 
-def test_template_downloads(db):
-    client = client_for()
-    book = load_workbook(io.BytesIO(client.get("/api/v1/imports/template/?type=xlsx").content))
-    assert [c.value for c in book.worksheets[0][1]] == HEADERS
-    assert book.worksheets[1].title == "記入方法"
-    body = client.get("/api/v1/imports/template/?type=csv").content
-    assert body.startswith(b"\xef\xbb\xbf") and body.decode("utf-8-sig").strip() == ",".join(HEADERS)
+def test_the_xlsx_template_filled_in_with_its_own_examples_imports(city, editor, partner_org):
+    """The template's first sheet, filled in with the examples its guide sheet gives for each column,
+    imports as it is: the headers are the ones the importer reads and the examples are valid."""
+    book = load_workbook(io.BytesIO(client_for().get("/api/v1/imports/template/?type=xlsx").content))
+    sheet, guide = book.worksheets
+    assert guide.title == "記入方法"
+    examples = {
+        column: example or "" for column, _required, _help, example in guide.iter_rows(min_row=2, values_only=True)
+    }
+    sheet.append([examples[cell.value] for cell in sheet[1]])
+    out = io.BytesIO()
+    book.save(out)
+
+    job = run(city, "template.xlsx", out.getvalue(), by=editor)
+
+    assert job.status == "succeeded", job.errors
+    agreement = Agreement.objects.get()
+    assert (agreement.title, agreement.kind, agreement.status, agreement.selection_method) == (
+        "株式会社サンプルとの包括連携協定",
+        "comprehensive",
+        "active",
+        "proposal",
+    )
+    assert (agreement.signed_on.isoformat(), agreement.ends_on.isoformat()) == ("2024-07-01", "2027-03-31")
+    assert agreement.auto_renewal and agreement.renewal_term_months == 12
+    assert (agreement.municipal_cost_jpy, agreement.partner_contribution_jpy) == (0, 3_000_000)
+    assert set(agreement.fields.values_list("code", flat=True)) == {"childcare", "dx_public_services"}
+    assert Party.objects.get(agreement=agreement).organization == partner_org
+    assert not agreement.published
+
+
+def test_the_csv_template_with_a_row_added_imports(city, editor, partner_org):
+    """Excel opens the CSV template (UTF-8 with BOM) and appends a row; the importer reads its header."""
+    template = client_for().get("/api/v1/imports/template/?type=csv").content
+    assert template.startswith(b"\xef\xbb\xbf")
+    filled = template + ",".join(row(協定名="CSVの協定")).encode("utf-8") + b"\r\n"
+
+    job = run(city, "template.csv", filled, by=editor)
+
+    assert job.status == "succeeded", job.errors
+    assert Agreement.objects.get().title == "CSVの協定"
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_the_empty_template_has_every_column_the_importer_reads_and_no_other(city, editor, kind):
+    """Uploaded empty, the template's only problem is that it has no rows: no column is missing or unknown."""
+    template = client_for().get(f"/api/v1/imports/template/?type={kind}").content
+
+    job = run(city, f"template.{kind}", template, by=editor)
+
+    assert [(e["row"], e["column"], e["message"]) for e in job.errors] == [(0, "", "The file has no rows to import.")]
 
 
 def test_a_job_left_running_by_a_dead_worker_is_run_again(city, editor, partner_org):

@@ -87,9 +87,11 @@ def test_change_succeeds_when_the_broker_is_unreachable(
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_senders_send_each_notice_once(postgres_only, deliverable, partner):
+    # one report waits per deliverable: 41 reports need 41 deliverables of the same initiative
     services.progress_update_submit(deliverable=deliverable, by=partner, progress=40, status="in_progress")
     for i in range(40):
-        services.progress_update_submit(deliverable=deliverable, by=partner, progress=i, status="in_progress")
+        other = DeliverableFactory(initiative=deliverable.initiative, responsible=deliverable.responsible)
+        services.progress_update_submit(deliverable=other, by=partner, progress=i, status="in_progress")
     results = []
 
     def send():
@@ -170,8 +172,8 @@ def test_one_sending_task_per_transaction(deliverable, partner, django_capture_o
 
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         for progress in (10, 20, 30):
-            services.progress_update_submit(
-                deliverable=deliverable, by=partner, progress=progress, status="in_progress"
-            )
+            # one report waits per deliverable: each report is on a deliverable of its own
+            other = DeliverableFactory(initiative=deliverable.initiative, responsible=deliverable.responsible)
+            services.progress_update_submit(deliverable=other, by=partner, progress=progress, status="in_progress")
     assert Notice.objects.count() == 6
     assert [c.__name__ for c in callbacks].count("enqueue_sending") == 1

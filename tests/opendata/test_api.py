@@ -51,7 +51,7 @@ def test_the_release_package_validates_against_the_official_schema(story):
 
 
 def test_the_shared_validate_script_finds_no_error(story, tmp_path):
-    """../shared/standards/ocds/validate.py, run as a consumer would, on the package we serve."""
+    """tests/opendata/ocds_schema/validate.py, run as a consumer would, on the package we serve."""
     script = ocds_dir() / "validate.py"
     package = tmp_path / "package.json"
     package.write_text(json.dumps(get(RELEASES), ensure_ascii=False), encoding="utf-8")

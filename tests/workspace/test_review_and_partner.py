@@ -188,5 +188,7 @@ def test_partner_cannot_claim_the_municipality_measured_it(login, partner, world
         url("report-measurement", world.indicator.pk),
         {"period_start": "2025-04-01", "period_end": "2026-03-31", "value": "5", "measured_by": "city"},
     )
-    assert "Select a valid choice" in response.context["form"].errors["measured_by"][0]
+    assert response.context["form"].errors["measured_by"] == [
+        "A partner's value is measured by the partner or by an independent party, not by the municipality."
+    ]  # the service's rule, as in the API (tests/api/test_write_paths.py)
     assert not Measurement.objects.exists()

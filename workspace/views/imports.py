@@ -53,8 +53,8 @@ def import_page(request):
             add_service_errors(form, error)
         else:
             return redirect("workspace:import", pk=job.pk)
-    # select_related: each row names the job's municipality
-    jobs = ImportJob.objects.filter(municipality_id__in=ids).select_related("municipality")[:20]
+    # select_related: each row names the job's municipality; the stored errors (up to 200 a job) are not read
+    jobs = ImportJob.objects.filter(municipality_id__in=ids).select_related("municipality").defer("errors")[:20]
     return render(request, "workspace/imports.html", {"form": form, "jobs": jobs, "several": len(ids) > 1})
 
 

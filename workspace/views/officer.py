@@ -140,7 +140,7 @@ def agreement_detail(request, public_id):
         "can_negotiate": agreement.can_move_to(AgreementStatus.NEGOTIATING),
         "can_activate": agreement.can_move_to(AgreementStatus.ACTIVE),
         "can_terminate": agreement.can_move_to(AgreementStatus.TERMINATED),
-        "can_delete": agreement.status == AgreementStatus.DRAFT and not agreement.published,
+        "can_delete": services.agreement_delete_refusal(agreement=agreement) is None,
         "today": timezone.localdate(),
     }
     return render(request, "workspace/agreement_detail.html", context)

@@ -38,10 +38,11 @@ class Command(BaseCommand):
         job.save()
         job = import_run(job)
         for error in job.errors:
-            where = f"row {error['row']}" + (f", {error['column']}" if error["column"] else "")
-            self.stderr.write(f"{where}: {error['message']}")
-        if job.errors:
-            raise CommandError(f"{len(job.errors)} error(s) in {job.result['rows']} rows; nothing was imported.")
+            where = [f"row {error['row']}"] if error["row"] else []  # row 0: the whole file
+            where += [error["column"]] if error["column"] else []
+            self.stderr.write(f"{', '.join(where)}: {error['message']}" if where else error["message"])
+        if job.error_count:
+            raise CommandError(f"{job.error_count} error(s) in {job.result['rows']} rows; nothing was imported.")
         if dry_run:
             self.stdout.write(
                 self.style.SUCCESS(f"Dry run: all {job.result['rows']} rows are valid; nothing imported.")
