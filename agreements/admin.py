@@ -195,7 +195,7 @@ class CooperationFieldAdmin(MunicipalityScopedMixin, admin.ModelAdmin):
 class PartyInline(ScopedInlineMixin, admin.TabularInline):
     model = Party
     extra = 0
-    fields = ("organization", "role", "signatory_title", "signed_on")
+    fields = ("organization", "role", "signatory_title", "branch", "signed_on")
     autocomplete_fields = ("organization",)
 
 
@@ -264,12 +264,23 @@ class AgreementAdmin(AgreementRecordAdmin):
     autocomplete_fields = ("municipality", "department", "parent", "contacts")
     readonly_fields = ("public_id", "status", "published", "published_at", "zero_budget", "created_by", "created_at")
     fieldsets = (
-        (None, {"fields": ("public_id", "municipality", "department", "kind", "parent", "fields")}),
-        (_("Title and summary"), {"fields": ("title", "title_en", "summary", "summary_en")}),
+        (None, {"fields": ("public_id", "municipality", "department", "kind", "parent", "fields", "fields_text")}),
+        (_("Title and summary"), {"fields": ("title", "title_generated", "title_en", "summary", "summary_en")}),
         (
             _("Dates"),
-            {"fields": ("signed_on", "starts_on", "ends_on", "auto_renewal", "renewal_term_months")},
+            {
+                "fields": (
+                    "signed_on",
+                    "signed_on_precision",
+                    "starts_on",
+                    "ends_on",
+                    "period_text",
+                    "auto_renewal",
+                    "renewal_term_months",
+                )
+            },
         ),
+        (_("The city's list"), {"fields": ("source_ref", "source_columns")}),
         (
             _("Terms"),
             {

@@ -31,6 +31,14 @@ AGREEMENT_TRANSITIONS = {
 }
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date the source gave: a month-only date is stored as the first day of that month."""
+
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+
+
 class SelectionMethod(models.TextChoices):
     OPEN_CALL = "open_call", _("Open call (公募)")
     PROPOSAL = "proposal", _("Partner proposal (提案)")

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from .choices import (
     AgreementKind,
     AgreementStatus,
+    DatePrecision,
     DeliverableStatus,
     Direction,
     Frequency,
@@ -90,6 +91,10 @@ def _full_name(prefix: str):
 
 
 LEADING = "全国地方公共団体コード", "ID", "地方公共団体名"
+COST_DESCRIPTION = "市の費用（円）。空欄: 不明（市が示していない）。0: ゼロ予算"
+ZERO_BUDGET_DESCRIPTION = "true: 費用0円と示されたもの。false: 0円でない費用が示されたもの。空欄: 費用が不明"
+SIGNED_ON_DESCRIPTION = "締結日。精度が month・year のときはその月・年の初日（日は不明）"
+PRECISION_DESCRIPTION = "締結日の精度: day（日まで）、month（月まで）、year（年まで）"
 LG_CODE_PATTERN = r"^[0-9]{6}$"
 JCN_PATTERN = r"^[0-9]{13}$"
 PUBLIC_ID_PATTERN = r"^[0-9]{6}-[0-9]{4}-[0-9]{3,}$"
@@ -180,7 +185,8 @@ AGREEMENTS = Dataset(
             "親協定ID", "parent_public_id", pattern=PUBLIC_ID_PATTERN, description="包括連携協定のID（公開中のもの）"
         ),
         Column("連携分野", "field_names", description="連携分野の名称（;区切り）"),
-        Column("締結日", "signed_on", _iso, type="date"),
+        Column("締結日", "signed_on", _iso, type="date", description=SIGNED_ON_DESCRIPTION),
+        _code("締結日の精度", "signed_on_precision", DatePrecision, description=PRECISION_DESCRIPTION),
         Column("開始日", "starts_on", _iso, type="date"),
         Column("終了日", "ends_on", _iso, type="date"),
         Column("自動更新", "auto_renewal", _yes_no, type="boolean"),
@@ -188,14 +194,26 @@ AGREEMENTS = Dataset(
         _choice("状態", "status", AgreementStatus),
         _code("状態コード", "status", AgreementStatus),
         _choice("選定方法", "selection_method", SelectionMethod),
-        Column("市の費用_円", "municipal_cost_jpy", type="integer", required=True),
-        Column("ゼロ予算", "zero_budget", _yes_no, type="boolean", required=True),
+        Column("市の費用_円", "municipal_cost_jpy", type="integer", description=COST_DESCRIPTION),
+        Column("ゼロ予算", "zero_budget", _yes_no, type="boolean", description=ZERO_BUDGET_DESCRIPTION),
         Column("連携先の貢献見込額_円", "partner_contribution_jpy", type="integer"),
         Column("データ共有条件", "data_sharing_terms"),
         Column("担当課", "department__name"),
         Column("連携先法人番号", "partner_numbers", description="連携先の法人番号（;区切り）"),
         Column("連携先名称", "partner_names", description="連携先の名称（;区切り）"),
         Column("公開日時", "published_at", _iso, type="datetime"),
+        # Added with issue 11, at the end so that readers of the earlier columns by position keep working.
+        Column("市の一覧の番号", "source_ref", description="市が公表した一覧での協定の番号"),
+        Column("期間_原文", "period_text", description="市の一覧に書かれたままの期間"),
+        Column("連携分野_原文", "fields_text", description="市の一覧に書かれたままの連携分野"),
+        Column(
+            "協定名_自動生成",
+            "title_generated",
+            _yes_no,
+            type="boolean",
+            required=True,
+            description="true: 市の一覧に協定名がなく、Kyosoが連携先と分野から作った名称",
+        ),
     ],
     queryset=lambda qs: qs.values(
         "municipality__code",
@@ -205,6 +223,7 @@ AGREEMENTS = Dataset(
         "summary",
         "kind",
         "signed_on",
+        "signed_on_precision",
         "starts_on",
         "ends_on",
         "auto_renewal",
@@ -217,6 +236,10 @@ AGREEMENTS = Dataset(
         "data_sharing_terms",
         "department__name",
         "published_at",
+        "source_ref",
+        "period_text",
+        "fields_text",
+        "title_generated",
         lg_name=_full_name("municipality__"),
         # a parent is named while it is published (agreements.history.parent_shown_q, for the public)
         parent_public_id=Case(When(parent_shown_q(), then=F("parent__public_id"))),
@@ -241,6 +264,13 @@ PARTIES = Dataset(
         _code("役割コード", "role", PartyRole),
         Column("署名者役職", "signatory_title"),
         Column("署名日", "signed_on", _iso, type="date"),
+        Column("支社等", "branch", description="協定を結んだ支社・支店など（例: 京阪支社）"),
+        Column(
+            "連携先の全国地方公共団体コード",
+            "organization__municipality__code",
+            pattern=LG_CODE_PATTERN,
+            description="連携先が地方公共団体（市区町村・都道府県）そのものであるときのコード",
+        ),
     ],
     queryset=lambda qs: qs.values(
         "agreement__municipality__code",
@@ -252,6 +282,8 @@ PARTIES = Dataset(
         "role",
         "signatory_title",
         "signed_on",
+        "branch",
+        "organization__municipality__code",
         lg_name=_full_name("agreement__municipality__"),
     ),
     foreign_keys=(("協定ID", "agreements", "ID"), ("連携先ID", "organizations", "ID")),
@@ -276,8 +308,8 @@ INITIATIVES = Dataset(
         _code("状態コード", "status", InitiativeStatus),
         Column("開始日", "starts_on", _iso, type="date"),
         Column("終了日", "ends_on", _iso, type="date"),
-        Column("市の費用_円", "municipal_cost_jpy", type="integer", required=True),
-        Column("ゼロ予算", "zero_budget", _yes_no, type="boolean", required=True),
+        Column("市の費用_円", "municipal_cost_jpy", type="integer", description=COST_DESCRIPTION),
+        Column("ゼロ予算", "zero_budget", _yes_no, type="boolean", description=ZERO_BUDGET_DESCRIPTION),
         Column("現物貢献額_円", "in_kind_value_jpy", type="integer"),
         Column("進捗率", "progress_weighted", _percent, type="number", description="成果物の加重平均（%）"),
         Column("改善前の手続", "journey_before"),
@@ -449,6 +481,12 @@ ORGANIZATIONS = Dataset(
         Column("種別", "kind"),
         Column("業種", "industry"),
         Column("ウェブサイト", "website"),
+        Column(
+            "地方公共団体コード",
+            "municipality__code",
+            pattern=LG_CODE_PATTERN,
+            description="連携先が地方公共団体（市区町村・都道府県）そのものであるときの全国地方公共団体コード",
+        ),
     ],
     queryset=lambda qs: qs.values(
         "prefecture__code",
@@ -461,6 +499,7 @@ ORGANIZATIONS = Dataset(
         "kind",
         "industry",
         "website",
+        "municipality__code",
     ),
 )
 

@@ -1,12 +1,26 @@
 """One FilterSet per model, shared by the API and the pages. Parameter names are a public contract:
-municipality (6-digit code), prefecture (2-digit code), organization (法人番号), field, kind, status,
-signed_after / signed_before, ends_before, zero_budget, published, q, ordering."""
+municipality (6-digit code), prefecture (2-digit code), organization (an organization's id or its
+法人番号), field, kind, status, signed_after / signed_before, ends_before, zero_budget, published, q,
+ordering.
+
+``q`` follows ``partnerships.filters.search_words`` (NFKC, legal forms dropped, kana either way):
+every word must match the title, summary, English title, public id, municipality name, or the
+name, kana or English name of a party's organization, or a party's branch. Partners are looked for
+with EXISTS, so an agreement with several matching partners is listed once and the page stays
+one query."""
 
 import django_filters as filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.filters import BooleanFilter, CodeFilter, municipality_filter, prefecture_filter
+from partnerships.filters import (
+    BooleanFilter,
+    CodeFilter,
+    OrganizationFilter,
+    municipality_filter,
+    prefecture_filter,
+    text_condition,
+)
 from partnerships.models import Organization
 
 from .choices import AgreementKind, AgreementStatus, DeliverableStatus, InitiativeStatus, ReviewStatus
@@ -22,20 +36,23 @@ from .models import (
     ProgressUpdate,
 )
 
+AGREEMENT_TEXT_FIELDS = ["title", "summary", "title_en", "public_id", "municipality__name"]
+PARTY_TEXT_FIELDS = ["organization__name", "organization__kana", "organization__name_en", "branch"]
 
-def organization_filter(method):
-    return CodeFilter(
-        method=method,
-        regex=r"^\d{13}$",
-        label=_("organization (法人番号)"),
-        message=_("Give a 13-digit corporate number (法人番号)."),
-    )
+
+def partner_matches(spellings: list[str]) -> Exists:
+    """An agreement with a party whose organization (or branch) is written like one of ``spellings``."""
+    condition = Q()
+    for spelling in spellings:
+        for path in PARTY_TEXT_FIELDS:
+            condition |= Q(**{f"{path}__icontains": spelling})
+    return Exists(Party.objects.filter(condition, agreement=OuterRef("pk")))
 
 
 class AgreementFilterSet(filters.FilterSet):
     municipality = municipality_filter()
     prefecture = prefecture_filter()
-    organization = organization_filter("filter_organization")
+    organization = OrganizationFilter(method="filter_organization")
     field = filters.ModelChoiceFilter(
         field_name="fields",
         to_field_name="code",
@@ -66,19 +83,12 @@ class AgreementFilterSet(filters.FilterSet):
         fields = []
 
     def filter_organization(self, queryset, name, value):
-        return queryset.filter(pk__in=Party.objects.filter(organization__corporate_number=value).values("agreement_id"))
+        parties = Party.objects.filter(**OrganizationFilter.lookup("organization", value))
+        return queryset.filter(pk__in=parties.values("agreement_id"))
 
     def filter_text(self, queryset, name, value):
-        condition = Q()
-        for word in value.split()[:5]:  # every word must match somewhere
-            condition &= (
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(title_en__icontains=word)
-                | Q(public_id__icontains=word)
-                | Q(municipality__name__icontains=word)
-            )
-        return queryset.filter(condition)
+        # Every word must match somewhere: in the agreement or in one of its partners.
+        return queryset.filter(text_condition(value, AGREEMENT_TEXT_FIELDS, extra=partner_matches))
 
     @property
     def qs(self):
@@ -97,12 +107,7 @@ class AgreementChildFilterSet(filters.FilterSet):
 
 
 class PartyFilterSet(AgreementChildFilterSet):
-    organization = CodeFilter(
-        field_name="organization__corporate_number",
-        regex=r"^\d{13}$",
-        label=_("organization (法人番号)"),
-        message=_("Give a 13-digit corporate number (法人番号)."),
-    )
+    organization = OrganizationFilter(field_name="organization")
 
     class Meta:
         model = Party
@@ -123,12 +128,7 @@ class DeliverableFilterSet(filters.FilterSet):
     agreement = filters.CharFilter(field_name="initiative__agreement__public_id", label=_("agreement (public id)"))
     initiative = filters.NumberFilter(field_name="initiative_id", label=_("initiative"))
     municipality = municipality_filter("initiative__agreement__municipality__code")
-    organization = CodeFilter(
-        field_name="responsible__corporate_number",
-        regex=r"^\d{13}$",
-        label=_("responsible (法人番号)"),
-        message=_("Give a 13-digit corporate number (法人番号)."),
-    )
+    organization = OrganizationFilter(field_name="responsible", label=_("responsible (id or 法人番号)"))
     status = filters.MultipleChoiceFilter(choices=DeliverableStatus.choices, label=_("status"))
     due_after = filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("due on or after"))
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("due on or before"))
@@ -197,4 +197,4 @@ class OrganizationFilterSet(filters.FilterSet):
         fields = ["kind"]
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(kana__icontains=value) | Q(name_en__icontains=value))
+        return queryset.filter(text_condition(value, ["name", "kana", "name_en"]))

@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db.models import DateTimeField, F, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from notifications.models import NoticeKind
 from notifications.services import notice_create
@@ -161,7 +162,7 @@ def agreements_dormancy_flag(*, today: datetime.date) -> int:
     active = Agreement.objects.filter(status=AgreementStatus.ACTIVE).annotate(last_activity=_last_activity())
     flagged = 0
     for agreement in active.iterator(chunk_size=500):
-        last = agreement.last_activity.date()
+        last = timezone.localdate(agreement.last_activity)  # the day in Japan, not in UTC
         if last < limit:
             if agreement.dormant_since is None:
                 # update(): a flag is not activity, so updated_at (auto_now) must not move

@@ -11,11 +11,37 @@ from partnerships.models import Municipality
 
 from .models import Agreement, CooperationField, Measurement, OutcomeIndicator, Party
 
-STATS_CACHE_KEY = "kyoso:stats:v1"
+STATS_CACHE_KEY = "kyoso:stats:v2"  # v2: the zero-budget share is over agreements with a known cost
+
+# The one rule of every zero-budget figure: a share of the agreements whose cost is known (stated, 0
+# included). An agreement whose city did not state its cost is neither zero-budget nor not: it is
+# counted apart as unknown and left out of the denominator.
+ZERO_BUDGET = Q(zero_budget=True)
+COST_KNOWN = Q(municipal_cost_jpy__isnull=False)
+
+
+def zero_budget_counts() -> dict:
+    """The aggregates of the zero-budget rule, for ``.aggregate()`` or ``.annotate()``."""
+    return {"zero_budget": Count("id", filter=ZERO_BUDGET), "cost_known": Count("id", filter=COST_KNOWN)}
+
+
+def zero_budget_share(zero_budget: int, known: int) -> float | None:
+    """Zero-budget agreements over agreements with a known cost, 4 decimals; None when no cost is known."""
+    return round(zero_budget / known, 4) if known else None
+
+
+def zero_budget_summary(agreements: int, zero_budget: int, known: int) -> dict:
+    """{count, known, unknown, share}: the share and the denominator it was taken over."""
+    return {
+        "count": zero_budget,
+        "known": known,
+        "unknown": agreements - known,
+        "share": zero_budget_share(zero_budget, known),
+    }
 
 
 def _counts(queryset, key):
-    return queryset.values(key).annotate(agreements=Count("id"), zero_budget=Count("id", filter=Q(zero_budget=True)))
+    return queryset.values(key).annotate(agreements=Count("id"), **zero_budget_counts())
 
 
 def stats_compute() -> dict:
@@ -24,7 +50,7 @@ def stats_compute() -> dict:
     published = Agreement.objects.published().order_by()
     totals = published.aggregate(
         agreements=Count("id"),
-        zero_budget=Count("id", filter=Q(zero_budget=True)),
+        **zero_budget_counts(),
         municipal_cost_jpy=Sum("municipal_cost_jpy"),
         partner_contribution_jpy=Sum("partner_contribution_jpy"),
         municipalities=Count("municipality", distinct=True),
@@ -36,6 +62,7 @@ def stats_compute() -> dict:
             "name": prefecture_names.get(row["municipality__prefecture_code"], ""),
             "agreements": row["agreements"],
             "zero_budget": row["zero_budget"],
+            "cost_known": row["cost_known"],
         }
         for row in _counts(published, "municipality__prefecture_code").order_by("municipality__prefecture_code")
     ]
@@ -45,9 +72,10 @@ def stats_compute() -> dict:
             "name": row["municipality__name"],
             "agreements": row["agreements"],
             "zero_budget": row["zero_budget"],
+            "cost_known": row["cost_known"],
         }
         for row in published.values("municipality__code", "municipality__name")
-        .annotate(agreements=Count("id"), zero_budget=Count("id", filter=Q(zero_budget=True)))
+        .annotate(agreements=Count("id"), **zero_budget_counts())
         .order_by("-agreements", "municipality__code")
     ]
     fields = dict(CooperationField.objects.values_list("code", "name"))
@@ -84,12 +112,16 @@ def stats_compute() -> dict:
         ],
     }
     agreements = totals["agreements"] or 0
+    zero, known = totals["zero_budget"] or 0, totals["cost_known"] or 0
     return {
         "generated_at": timezone.now().isoformat(),
         "agreements": agreements,
         "municipalities_with_agreements": totals["municipalities"] or 0,
-        "zero_budget": totals["zero_budget"] or 0,
-        "zero_budget_share": round((totals["zero_budget"] or 0) / agreements, 4) if agreements else None,
+        # zero_budget and zero_budget_share keep their names and types; the share is over known costs
+        "zero_budget": zero,
+        "zero_budget_share": zero_budget_share(zero, known),
+        "zero_budget_detail": zero_budget_summary(agreements, zero, known),
+        # the sum of the stated costs; agreements with an unknown cost add nothing (see zero_budget_detail)
         "municipal_cost_jpy": totals["municipal_cost_jpy"] or 0,
         "partner_contribution_jpy": totals["partner_contribution_jpy"] or 0,
         "by_prefecture": by_prefecture,

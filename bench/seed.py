@@ -23,6 +23,7 @@ History (django-simple-history) is not written: seeded records have no change hi
 
 import bisect
 import datetime
+import json
 import logging
 import math
 import random
@@ -173,10 +174,24 @@ class Seeder:
 
     def _copy(self, model, columns, rows) -> None:
         table = model._meta.db_table
+        # NOT NULL columns the generators do not write get the model's default (a column added later —
+        # a city's own number, a branch — needs no edit here): Django's defaults live in Python, not in SQL.
+        extra = [
+            f
+            for f in model._meta.concrete_fields
+            if f.column not in columns
+            and not f.null
+            and not f.generated
+            and (f.has_default() or f.empty_strings_allowed)
+        ]
+        defaults = tuple(
+            json.dumps(f.get_default()) if f.get_internal_type() == "JSONField" else f.get_default() for f in extra
+        )
+        columns = (*columns, *(f.column for f in extra))
         started, count = time.monotonic(), 0
         with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *defaults))
                 count += 1
         self.counts[table] = count
         self.timings[table] = round(time.monotonic() - started, 1)

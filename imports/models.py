@@ -29,6 +29,20 @@ class ImportJob(models.Model):
     dry_run = models.BooleanField(
         _("dry run"), default=True, help_text=_("Check every row and report, import nothing.")
     )
+    mapping = models.JSONField(
+        _("column mapping"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'The officer\'s corrections to the recognised columns: {"header": "field"}; "" keeps a column as it is.'
+        ),
+    )
+    default_kind = models.CharField(
+        _("default kind"),
+        max_length=20,
+        blank=True,
+        help_text=_("The kind of agreement for rows whose title says nothing about it (default: other)."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows checked"), default=0)

@@ -101,6 +101,52 @@ def read_rows(name: str, source, *, limit: int | None = None) -> tuple[list[str]
     raise FileFormatError(_("Upload a .csv or .xlsx file."))
 
 
+def read_table(name: str, source, *, limit: int | None = None) -> list[tuple[int, list[str]]]:
+    """[(row number, [cell text, …])] of every non-blank row of ``name``, header rows included: a city's
+    list may have caption rows above its header, a header on two rows, or no header at all, so which
+    row is the header is decided afterwards (``recognition.py``). Same bounds as ``read_rows``; the
+    row limit counts the rows below the first one."""
+    limit = max_rows() if limit is None else limit
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(source)
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        return _collect_raw(_xlsx_table(source, limit), limit)
+    if suffix == ".csv":
+        for encoding in ("utf-8-sig", "cp932"):
+            source.seek(0)
+            try:
+                return _collect_raw(csv.reader(_lines(source, encoding)), limit)
+            except UnicodeDecodeError:
+                continue
+            except csv.Error as error:
+                raise FileFormatError(_("The CSV file is malformed (%(error)s).") % {"error": error}) from None
+        raise _not_text()
+    raise FileFormatError(_("Upload a .csv or .xlsx file."))
+
+
+def _collect_raw(table, limit):
+    rows = []
+    for number, cells in enumerate(table, start=1):
+        cells = [_clean(c) for c in itertools.islice(cells, MAX_COLUMNS)]
+        if number == 1 and cells:
+            cells[0] = cells[0].lstrip("\ufeff")
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if len(rows) == limit + 1:  # one header row, then at most ``limit`` rows
+            raise TooManyRowsError(
+                _("The file has more than %(limit)s rows; split it into files of at most %(limit)s rows.")
+                % {"limit": f"{limit:,}"},
+                row=number,
+            )
+        rows.append((number, cells))
+    if not rows:
+        raise FileFormatError(_("The file is empty."))
+    return rows
+
+
 def _collect(table, limit):
     headers = None
     rows = []

@@ -1,40 +1,48 @@
 """Importing a municipality's list of agreements: every row checked with the model's rules, errors
 reported by row and column, and then all rows written — or none.
 
+A city's list is read as published (``reading.read_table``): ``recognition.detect`` finds the header
+(caption rows, two-row headers, no header at all) and maps each column to a field or keeps it as a source
+column, heading rows are skipped, and ``rows.RowReader`` turns each row into an agreement and its partners
+(existing organizations, public bodies of the national list, or organizations to create). What is wrong
+stops the import with row and column; what is only unusual is kept and reported in ``job.result["notes"]``.
+
 Two phases. Checking reads the whole file, resolves references with a few set-based queries and runs
 each agreement's ``full_clean()``, updating the job's progress as it goes. Writing happens only when no
-row has an error, in one transaction, with bulk inserts (history included), so a 10,000-row file takes
-seconds. A dry run stops after checking.
+row has an error, in one transaction, with bulk inserts (history included) — departments, organizations,
+agreements (a row whose 協定ID or 番号 is already in Kyoso updates that agreement), fields and parties —
+so a 10,000-row file takes seconds. A dry run stops after checking.
 
 Bounds: a file of more than ``KYOSO_IMPORT_MAX_ROWS`` rows (20,000) is refused with one error, before the
 rest of it is read (``reading.py``); a job lists its first ``MAX_ERRORS`` errors and counts the others.
 """
 
-import datetime
 import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agreements.choices import AgreementKind, AgreementStatus, PartyRole, SelectionMethod
 from agreements.models import Agreement, CooperationField, Party
-from agreements.models.agreement import PUBLIC_ID_PATTERN
 from agreements.services import agreement_public_ids_lock
 from notifications.models import NoticeKind
 from notifications.services import notice_create
 from partnerships.access import access_for
-from partnerships.models import Department, Organization, Role
+from partnerships.models import Department, Municipality, Organization, Role
+from partnerships.names import MunicipalityIndex, loose_cores, normalize_name, suggest_similar
+from partnerships.services import organization_for_public_body
 
-from .columns import HEADERS, REQUIRED
+from . import rows as rows_module
 from .models import ImportJob, ImportStatus
-from .reading import FileFormatError, TooManyRowsError, read_rows
+from .reading import FileFormatError, TooManyRowsError, read_table
+from .recognition import detect, is_heading_row
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 500
@@ -42,35 +50,7 @@ PROGRESS_EVERY = 500
 # and 100,000 stored errors made a 24 MB job.
 MAX_ERRORS = 200
 
-# Model field → column, to name the column of a model validation error.
-FIELD_COLUMNS = {
-    "public_id": "協定ID",
-    "title": "協定名",
-    "kind": "協定種別",
-    "summary": "概要",
-    "parent": "親協定ID",
-    "signed_on": "締結日",
-    "starts_on": "開始日",
-    "ends_on": "終了日",
-    "auto_renewal": "自動更新",
-    "renewal_term_months": "更新期間_月",
-    "status": "状態",
-    "selection_method": "選定方法",
-    "municipal_cost_jpy": "市の費用_円",
-    "partner_contribution_jpy": "連携先の貢献見込額_円",
-    "department": "担当課",
-}
-YES = {"はい", "有", "あり", "○", "true", "yes", "1", "y"}
-NO = {"いいえ", "無", "なし", "×", "false", "no", "0", "n", ""}
-
-
-@dataclass
-class Checked:
-    agreement: Agreement
-    fields: list
-    partners: list
-    publish: bool
-    parent_id_in_file: str = ""
+NOTE_CAP = 200  # entries listed per kind of note (the rest are counted)
 
 
 @dataclass
@@ -79,261 +59,182 @@ class Report:
     errors: list = field(default_factory=list)  # the first MAX_ERRORS
     error_count: int = 0  # all of them
     created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    notes: dict = field(default_factory=lambda: defaultdict(list))
+    note_counts: dict = field(default_factory=lambda: defaultdict(int))
 
     def error(self, row, column, message):
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
             self.errors.append({"row": row, "column": column, "message": str(message)})
 
-
-def _choices(choices_class):
-    """Accept the Japanese label, the English label or the code."""
-    table = {}
-    for value, label in choices_class.choices:
-        table[value] = value
-        with translation.override("ja"):
-            table[str(label)] = value
-        with translation.override("en"):
-            table[str(label)] = value
-    return table
-
-
-SHORT_LABELS = {
-    "包括連携協定": "comprehensive",
-    "包括協定": "comprehensive",
-    "個別協定": "individual",
-    "覚書": "memorandum",
-    "その他": "other",
-    "下書き": "draft",
-    "協議中": "negotiating",
-    "締結中": "active",
-    "有効": "active",
-    "期間満了": "expired",
-    "満了": "expired",
-    "解除": "terminated",
-    "終了": "terminated",
-    "公募": "open_call",
-    "提案": "proposal",
-    "協議": "consultation",
-}
-
-
-def _parse_date(text):
-    text = text.strip()
-    if not text:
-        return None
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    if not match:
-        raise ValueError(_("Write the date as 2024-07-01 or 2024/7/1."))
-    try:
-        return datetime.date(*map(int, match.groups()))
-    except ValueError:
-        raise ValueError(_("%(text)s is not a date in the calendar.") % {"text": text}) from None
-
-
-def _parse_yen(text):
-    text = text.replace(",", "").replace("円", "").replace("¥", "").replace("￥", "").strip()
-    if not text:
-        return None
-    if not re.fullmatch(r"-?\d+", text):
-        raise ValueError(_("Write whole yen as digits, e.g. 1200000."))
-    value = int(text)
-    if value < 0:
-        raise ValueError(_("An amount in yen cannot be negative."))
-    return value
-
-
-def _parse_bool(text):
-    lowered = text.strip().lower()
-    if lowered in YES:
-        return True
-    if lowered in NO:
-        return False
-    raise ValueError(_("Write はい or いいえ."))
-
-
-def _split(text):
-    return [part.strip() for part in re.split(r"[;；、]", text) if part.strip()]
+    def note(self, kind, entry):
+        self.note_counts[kind] += 1
+        if len(self.notes[kind]) < NOTE_CAP:
+            self.notes[kind].append(entry)
 
 
 class _Context:
-    """Everything a row may refer to, read once for the whole file."""
+    """Everything the rows may refer to, read once for the whole file."""
 
-    def __init__(self, municipality, rows):
-        all_numbers = {n for _number, r in rows for n in _split(r.get("連携先法人番号", ""))}
-        all_names = {n for _number, r in rows for n in _split(r.get("連携先名称", ""))}
-        self.by_number = {o.corporate_number: o for o in Organization.objects.filter(corporate_number__in=all_numbers)}
-        by_name = defaultdict(list)
-        for o in Organization.objects.filter(name__in=all_names):
-            by_name[o.name].append(o)
-        self.by_name = by_name
+    def __init__(self, municipality, rows, layout):
+        index = {f: i for i, f in reversed(list(enumerate(layout.columns))) if f}
+
+        def column(name):
+            i = index.get(name)
+            return {cells[i].strip() for _n, cells in rows if i is not None and i < len(cells) and cells[i].strip()}
+
+        self.municipality = municipality
+        numbers = {n.strip() for text in column("partner_numbers") for n in re.split(r"[;；、,\s]+", text) if n.strip()}
+        found = Organization.objects.filter(corporate_number__in=numbers).values_list("corporate_number", "pk", "name")
+        self.by_number = {number: pk for number, pk, _name in found}
+        self.org_names = {pk: name for _number, pk, name in found}
+        self._names = None  # {key: [id]} of every organization, read when a row names a partner
+        self._all_names = None
+        self.new_orgs = {}  # key → {"name", "kind", "corporate_number", "rows"}
         self.fields = {}
         for f in CooperationField.objects.all():
             self.fields[f.name] = self.fields[f.code] = f
         self.departments = {d.name: d for d in Department.objects.filter(municipality=municipality)}
-        ids = {r.get("協定ID", "").strip() for _n, r in rows} | {r.get("親協定ID", "").strip() for _n, r in rows}
-        self.existing = {a.public_id: a for a in Agreement.objects.filter(public_id__in=ids - {""})}
-        self.kinds = _choices(AgreementKind) | {k: v for k, v in SHORT_LABELS.items() if v in AgreementKind.values}
-        self.statuses = _choices(AgreementStatus) | {
-            k: v for k, v in SHORT_LABELS.items() if v in AgreementStatus.values
-        }
-        self.methods = _choices(SelectionMethod) | {
-            k: v for k, v in SHORT_LABELS.items() if v in SelectionMethod.values
-        }
+        self.new_departments = {}
+        ids = column("public_id") | column("parent")
+        self.existing = {a.public_id: a for a in Agreement.objects.filter(municipality=municipality, public_id__in=ids)}
+        refs = column("source_ref")
+        self.by_source_ref = (
+            {a.source_ref: a for a in Agreement.objects.filter(municipality=municipality, source_ref__in=refs)}
+            if refs
+            else {}
+        )
+        self.kinds = rows_module.choices_table(AgreementKind)
+        self.statuses = rows_module.choices_table(AgreementStatus)
+        self.methods = rows_module.choices_table(SelectionMethod)
+        self.resolved_codes = {}
+        self._municipalities = None
+        self._public_bodies = {}
 
+    # --- organizations ----------------------------------------------------------------------
 
-def _check_row(number, row, *, municipality, context, report, seen_ids, can_publish):
-    errors_before = report.error_count
+    def _load_names(self):
+        if self._names is None:
+            self._names = defaultdict(list)
+            self._all_names = {}
+            for pk, name in Organization.objects.values_list("pk", "name"):
+                self._names[normalize_name(name)].append(pk)
+                self._all_names[pk] = name
 
-    def value(column):
-        return (row.get(column) or "").strip()
+    def organizations_named(self, key):
+        self._load_names()
+        return self._names.get(key, [])
 
-    def parse(column, parser):
-        try:
-            return parser(value(column))
-        except ValueError as error:
-            report.error(number, column, error)
-            return None
+    def new_organization(self, parsed, *, kind, corporate_number, row):
+        key = parsed.key
+        entry = self.new_orgs.get(key)
+        if entry is None:
+            self.new_orgs[key] = {
+                "name": rows_module.organization_name(parsed.name)[:200],
+                "kind": kind,
+                "corporate_number": corporate_number or None,
+                "rows": [row],
+            }
+        else:
+            if corporate_number and not entry["corporate_number"]:
+                entry["corporate_number"] = corporate_number
+            if len(entry["rows"]) < 20:
+                entry["rows"].append(row)
+        return key
 
-    def choice(column, table, default=""):
-        text = value(column)
-        if not text:
-            return default
-        if text not in table:
-            report.error(number, column, _("%(value)s is not one of the allowed values.") % {"value": text})
-            return default
-        return table[text]
+    def near_matches(self):
+        """Existing organizations whose names look like those about to be created: proposals only."""
+        self._load_names()
+        proposals = []
+        cores = loose_cores(self._all_names) if self.new_orgs else {}
+        for entry in list(self.new_orgs.values())[:500]:
+            found = suggest_similar(entry["name"], existing=self._all_names, limit=3, cores=cores)
+            if found:
+                proposals.append(
+                    {
+                        "name": entry["name"],
+                        "rows": entry["rows"],
+                        "proposals": [{"id": i, "name": n, "score": score} for i, n, score in found],
+                    }
+                )
+        return proposals
 
-    for column in REQUIRED:
-        if not value(column):
-            report.error(number, column, _("This column is required."))
+    # --- public bodies ----------------------------------------------------------------------
 
-    public_id = value("協定ID")
-    if public_id:
-        if not re.fullmatch(PUBLIC_ID_PATTERN, public_id):
-            report.error(number, "協定ID", _("An id has the form 272299-2024-001."))
-        elif not public_id.startswith(municipality.code + "-"):
-            report.error(
-                number,
-                "協定ID",
-                _("The id must start with this municipality's code %(code)s.") % {"code": municipality.code},
+    def code_exists(self, code):
+        self._load_municipalities()
+        return code in self._codes
+
+    def _load_municipalities(self):
+        if self._municipalities is None:
+            rows = list(
+                Municipality.objects.select_related("prefecture").only(
+                    "pk", "code", "name", "kind", "valid_until", "prefecture__name", "prefecture__code"
+                )
             )
-        elif public_id in seen_ids:
-            report.error(
-                number,
-                "協定ID",
-                _("The id %(id)s appears twice in the file (first on row %(row)s).")
-                % {"id": public_id, "row": seen_ids[public_id]},
+            for m in rows:
+                m.prefecture_name = m.prefecture.name if m.prefecture_id else ""
+            self._codes = {m.code for m in rows}
+            self._municipalities = MunicipalityIndex(rows)
+            home = self.municipality
+            self._hint = (
+                home.name if home.kind == "prefecture" else (home.prefecture.name if home.prefecture_id else None)
             )
-        elif public_id in context.existing:
-            report.error(number, "協定ID", _("The agreement %(id)s is already in Kyoso.") % {"id": public_id})
-        seen_ids.setdefault(public_id, number)
 
-    agreement = Agreement(
-        municipality=municipality,
-        public_id=public_id,
-        title=value("協定名"),
-        summary=value("概要"),
-        kind=choice("協定種別", context.kinds),
-        signed_on=parse("締結日", _parse_date),
-        starts_on=parse("開始日", _parse_date),
-        ends_on=parse("終了日", _parse_date),
-        auto_renewal=bool(parse("自動更新", _parse_bool)),
-        selection_method=choice("選定方法", context.methods),
-        municipal_cost_jpy=parse("市の費用_円", _parse_yen) or 0,
-        partner_contribution_jpy=parse("連携先の貢献見込額_円", _parse_yen),
+    def public_body(self, name, signed_on):
+        """The one Municipality a name means, a list of the candidates when it is ambiguous, or None.
+        An abolished ward or town matches only agreements signed before it ended."""
+        cache_key = (name, signed_on)
+        if cache_key in self._public_bodies:
+            return self._public_bodies[cache_key]
+        self._load_municipalities()
+        found = self._municipalities.match(name, prefecture_hint=self._hint).choices
+        on = signed_on or timezone.localdate()
+        found = [m for m in found if m.valid_until is None or on < m.valid_until]  # not yet abolished then
+        result = None if not found else found[0] if len(found) == 1 else found
+        self._public_bodies[cache_key] = result
+        return result
+
+
+def _check(job, table, report, can_publish):
+    try:
+        layout, data = detect(table, overrides=job.mapping or None)
+    except ValueError as error:
+        report.error(0, "", error)
+        return None, [], None
+    context = _Context(job.municipality, data, layout)
+    reader = rows_module.RowReader(
+        layout=layout,
+        municipality=job.municipality,
+        context=context,
+        report=report,
+        can_publish=can_publish,
+        default_kind=job.default_kind,
     )
-    term = value("更新期間_月")
-    if term:
-        if term.isdigit() and int(term) > 0:
-            agreement.renewal_term_months = int(term)
+    checked = []
+    for n in layout.header_rows[1:]:
+        report.note("header_rows", {"row": n})
+    for row in layout.caption_rows:
+        report.note("captions", row)
+    agreements_seen = 0
+    for index, (number, cells) in enumerate(data, start=1):
+        if is_heading_row(cells, layout):
+            report.note("headings", {"row": number, "text": next(c for c in cells if c)})
         else:
-            report.error(number, "更新期間_月", _("Write a whole number of months, e.g. 12."))
-    agreement.status = choice("状態", context.statuses, default=AgreementStatus.DRAFT)
-
-    department = value("担当課")
-    if department:
-        if department in context.departments:
-            agreement.department = context.departments[department]
-        else:
-            report.error(
-                number,
-                "担当課",
-                _("No department %(name)s is registered for this municipality.") % {"name": department},
-            )
-
-    parent_id, parent_in_file = value("親協定ID"), ""
-    if parent_id:
-        parent = context.existing.get(parent_id)
-        if parent is not None:
-            agreement.parent = parent
-        elif parent_id in seen_ids and parent_id != public_id:
-            parent_in_file = parent_id  # an earlier row of the file; linked after insertion
-        else:
-            report.error(
-                number, "親協定ID", _("No agreement %(id)s in Kyoso or earlier in the file.") % {"id": parent_id}
-            )
-
-    fields = []
-    for name in _split(value("連携分野")):
-        if name in context.fields:
-            fields.append(context.fields[name])
-        else:
-            report.error(number, "連携分野", _("%(value)s is not a cooperation field.") % {"value": name})
-
-    partners = []
-    for corporate_number in _split(value("連携先法人番号")):
-        organization = context.by_number.get(corporate_number)
-        if organization is None:
-            report.error(
-                number,
-                "連携先法人番号",
-                _("No organization with 法人番号 %(number)s is registered; register it first.")
-                % {"number": corporate_number},
-            )
-        else:
-            partners.append(organization)
-    for name in _split(value("連携先名称")):
-        matches = context.by_name.get(name, [])
-        if len(matches) == 1:
-            partners.append(matches[0])
-        elif not matches:
-            report.error(
-                number,
-                "連携先名称",
-                _("No organization named %(name)s is registered; register it first.") % {"name": name},
-            )
-        else:
-            report.error(
-                number, "連携先名称", _("Several organizations are named %(name)s; give the 法人番号.") % {"name": name}
-            )
-
-    publish = bool(parse("公開", _parse_bool))
-    if publish and not can_publish:
-        report.error(number, "公開", _("Only an approver can publish; leave it いいえ."))
-
-    if report.error_count == errors_before:
-        try:
-            agreement.full_clean(
-                # the municipality comes from the job and the department and parent from the file's
-                # pre-read context: validating their foreign keys again would cost a query per row
-                exclude=["parent", "municipality", "department"] + ([] if public_id else ["public_id"]),
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                for message in messages:
-                    report.error(number, FIELD_COLUMNS.get(name, ""), message)
-        if agreement.status in (AgreementStatus.ACTIVE, AgreementStatus.EXPIRED) and not agreement.signed_on:
-            report.error(number, "締結日", _("An agreement that is or was in force needs the date it was signed."))
-    if report.error_count > errors_before:
-        return None
-    return Checked(agreement, fields, list(dict.fromkeys(partners)), publish, parent_in_file)
+            agreements_seen += 1
+            item = reader.read(number, cells)
+            if item is not None and not report.error_count:  # once a row has failed, nothing will be written
+                checked.append(item)
+        if index % PROGRESS_EVERY == 0:
+            ImportJob.objects.filter(pk=job.pk).update(rows_done=index)
+    report.rows = agreements_seen
+    return layout, checked, context
 
 
 def _assign_public_ids(municipality, checked):
-    """Fresh ids <code>-<year>-<nnn> for rows without one, continuing each year's numbering."""
+    """Fresh ids <code>-<year>-<nnn> for rows without one, continuing each year's numbering; the year is
+    the year signed, else the current year."""
     used = defaultdict(int)
     prefix = municipality.code + "-"
     # The same per-city, per-year lock as agreement_create: an officer logging an agreement while the
@@ -355,36 +256,129 @@ def _assign_public_ids(municipality, checked):
             item.agreement.public_id = f"{prefix}{year}-{used[year]:03d}"
 
 
+# Model fields a re-import updates, by the Kyoso field whose column gives them; the others are always set.
+UPDATED_BY = {
+    "title": ["title", "title_generated"],
+    "title_en": ["title_en"],
+    "title_generated": ["title_generated"],
+    "signed_on_precision": ["signed_on_precision"],
+    "fields_text": ["fields_text"],
+    "summary": ["summary"],
+    "kind": ["kind"],
+    "signed_on": ["signed_on", "signed_on_precision"],
+    "starts_on": ["starts_on"],
+    "ends_on": ["ends_on"],
+    "period": ["period_text", "starts_on", "ends_on", "auto_renewal", "renewal_term_months"],
+    "auto_renewal": ["auto_renewal"],
+    "renewal_term_months": ["renewal_term_months"],
+    "selection_method": ["selection_method"],
+    "municipal_cost": ["municipal_cost_jpy"],
+    "partner_contribution": ["partner_contribution_jpy"],
+    "data_sharing_terms": ["data_sharing_terms"],
+    "department": ["department"],
+    "fields": ["fields_text"],
+    "source_ref": ["source_ref"],
+    "parent": ["parent"],
+}
+ALWAYS_UPDATED = ["status", "source_columns", "kind"]
+
+
 @transaction.atomic
-def _write(municipality, checked, *, by):
+def _write(municipality, layout, checked, context, *, by):
     now = timezone.now()
     _assign_public_ids(municipality, checked)
+
+    # departments named in the list, created in the municipality
+    if context.new_departments:
+        created = Department.objects.bulk_create(
+            [Department(municipality=municipality, name=name[:200]) for name in context.new_departments]
+        )
+        departments = {d.name: d for d in created}
+        for item in checked:
+            if item.department_name:
+                item.agreement.department = departments[item.department_name[:200]]
+
+    # organizations created on the way, and the public bodies
+    new_orgs = [
+        Organization(name=e["name"], kind=e["kind"], corporate_number=e["corporate_number"] or None)
+        for e in context.new_orgs.values()
+    ]
+    keys = list(context.new_orgs)
+    if new_orgs:
+        bulk_create_with_history(new_orgs, Organization, batch_size=1000, default_user=by)
+    org_by_key = dict(zip(keys, [o.pk for o in new_orgs], strict=True))
+    if any(o.pk is None for o in new_orgs):  # a backend that does not return ids
+        saved = dict(Organization.objects.filter(name__in=[o.name for o in new_orgs]).values_list("name", "pk"))
+        org_by_key = {k: saved[e["name"]] for k, e in context.new_orgs.items()}
+    bodies = {}
     for item in checked:
+        for ref in item.partners:
+            if ref.municipality is not None and ref.municipality.pk not in bodies:
+                bodies[ref.municipality.pk] = organization_for_public_body(municipality=ref.municipality).pk
+
+    new = [c for c in checked if c.existing is None]
+    updates = [c for c in checked if c.existing is not None]
+    for item in new:
         item.agreement.created_by = by
         if item.publish:
             item.agreement.published, item.agreement.published_at = True, now
-    bulk_create_with_history([c.agreement for c in checked], Agreement, batch_size=1000, default_user=by)
-    saved = {a.public_id: a for a in Agreement.objects.filter(public_id__in=[c.agreement.public_id for c in checked])}
+    bulk_create_with_history([c.agreement for c in new], Agreement, batch_size=1000, default_user=by)
+    if updates:
+        provided = set(layout.columns)
+        names = list(dict.fromkeys(ALWAYS_UPDATED + [f for k, fs in UPDATED_BY.items() if k in provided for f in fs]))
+        if "title" not in provided:
+            names += ["title", "title_generated"]  # a generated title follows the partners
+        names = list(dict.fromkeys(names))
+        for item in updates:  # the stored agreement, with what the file says written over it
+            for name in names:
+                setattr(item.existing, name, getattr(item.agreement, name))
+            item.agreement = item.existing
+        bulk_update_with_history([c.agreement for c in updates], Agreement, names, batch_size=1000, default_user=by)
+    saved = {a.public_id: a for a in Agreement.objects.filter(public_id__in=[c.agreement.public_id for c in new])}
     children = []
-    for item in checked:
+    for item in new:
         item.agreement.pk = saved[item.agreement.public_id].pk
+    for item in checked:
         if item.parent_id_in_file:
-            item.agreement.parent_id = saved[item.parent_id_in_file].pk
+            parent = next(c for c in checked if c.agreement.public_id == item.parent_id_in_file)
+            item.agreement.parent_id = parent.agreement.pk
             children.append(item.agreement)
     if children:
         Agreement.objects.bulk_update(children, ["parent"], batch_size=1000)
+
     through = Agreement.fields.through
+    replaced_fields = [c.agreement.pk for c in updates if "fields" in layout.columns]
+    if replaced_fields:
+        through.objects.filter(agreement_id__in=replaced_fields).delete()
     through.objects.bulk_create(
         [through(agreement_id=c.agreement.pk, cooperationfield_id=f.pk) for c in checked for f in c.fields],
         batch_size=2000,
+        ignore_conflicts=True,
     )
-    parties = [
-        Party(agreement_id=c.agreement.pk, organization=o, role=PartyRole.LEAD_PARTNER if i == 0 else PartyRole.PARTNER)
-        for c in checked
-        for i, o in enumerate(c.partners)
-    ]
+    replaced_parties = [c.agreement.pk for c in updates if c.partners_given]
+    if replaced_parties:
+        Party.objects.filter(agreement_id__in=replaced_parties).delete()
+    parties = []
+    for item in checked:
+        if item.existing is not None and not item.partners_given:
+            continue
+        seen = set()
+        for ref in item.partners:
+            if ref.municipality is not None:
+                org_id = bodies[ref.municipality.pk]
+            elif ref.org_id is not None:
+                org_id = ref.org_id
+            else:
+                org_id = org_by_key[ref.new_key]
+            if org_id in seen:
+                continue
+            seen.add(org_id)
+            # No invented lead partner: the list names partners, not which of them leads.
+            parties.append(
+                Party(agreement_id=item.agreement.pk, organization_id=org_id, role=PartyRole.PARTNER, branch=ref.branch)
+            )
     bulk_create_with_history(parties, Party, batch_size=2000, default_user=by)
-    return [c.agreement.public_id for c in checked]
+    return [c.agreement.public_id for c in new], [c.agreement.public_id for c in updates]
 
 
 def import_run(job: ImportJob) -> ImportJob:
@@ -398,45 +392,30 @@ def import_run(job: ImportJob) -> ImportJob:
     report = Report()
     try:
         with job.file.open("rb") as handle:
-            headers, rows = read_rows(job.original_name, handle)
+            table = read_table(job.original_name, handle)
     except TooManyRowsError as error:
         report.error(error.row, "", error)
         return _finish(job, report, rows_total=0)
     except FileFormatError as error:
         report.error(0, "", error)
         return _finish(job, report, rows_total=0)
-    missing = [h for h in HEADERS if h in REQUIRED and h not in headers]
-    unknown = [h for h in headers if h and h not in HEADERS]
-    for header in missing:
-        report.error(1, header, _("The column %(column)s is missing; use the template.") % {"column": header})
-    for header in unknown:
-        report.error(1, header, _("Unknown column %(column)s; use the template's column names.") % {"column": header})
-    if missing or unknown:
-        return _finish(job, report, rows_total=len(rows))
-    ImportJob.objects.filter(pk=job.pk).update(rows_total=len(rows))
-
-    context = _Context(job.municipality, rows)
-    checked, seen_ids = [], {}
-    for index, (number, row) in enumerate(rows, start=1):
-        item = _check_row(
-            number,
-            row,
-            municipality=job.municipality,
-            context=context,
-            report=report,
-            seen_ids=seen_ids,
-            can_publish=can_publish,
-        )
-        if item is not None and not report.error_count:  # once a row has failed, nothing will be written
-            checked.append(item)
-        if index % PROGRESS_EVERY == 0:
-            ImportJob.objects.filter(pk=job.pk).update(rows_done=index)
-    if not rows:
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=len(table))
+    layout, checked, context = _check(job, table, report, can_publish)
+    if layout is None:
+        return _finish(job, report, rows_total=len(table))
+    if not report.rows and not report.error_count:
         report.error(0, "", _("The file has no rows to import."))
-    if not report.error_count and not job.dry_run:
-        report.created = _write(job.municipality, checked, by=by)
-        _record_releases(report.created)
-    return _finish(job, report, rows_total=len(rows))
+    if not report.error_count:
+        for entry in context.new_orgs.values():
+            report.note("new_organizations", {"name": entry["name"], "kind": entry["kind"], "rows": entry["rows"]})
+        for proposal in context.near_matches():
+            report.note("near_matches", proposal)
+        for name, row in context.new_departments.items():
+            report.note("new_departments", {"name": name, "row": row})
+        if not job.dry_run:
+            report.created, report.updated = _write(job.municipality, layout, checked, context, by=by)
+            _record_releases(report.created + report.updated)
+    return _finish(job, report, rows_total=report.rows, layout=layout)
 
 
 def _record_releases(public_ids):
@@ -449,7 +428,7 @@ def _record_releases(public_ids):
         release_record_for(agreement_id=agreement_id)
 
 
-def _finish(job, report, *, rows_total):
+def _finish(job, report, *, rows_total, layout=None):
     job.refresh_from_db()
     job.rows_total, job.rows_done = rows_total, rows_total
     job.errors = sorted(report.errors, key=lambda e: (e["row"], e["column"]))
@@ -461,8 +440,15 @@ def _finish(job, report, *, rows_total):
         "rows": rows_total,
         "errors": report.error_count,
         "created": len(report.created),
+        "updated": len(report.updated),
         "dry_run": job.dry_run,
         "public_ids": report.created[:1000],
+        "updated_ids": report.updated[:1000],
+        "mapping": layout.mapping() if layout else [],
+        "header_inferred": bool(layout and layout.inferred),
+        "header_rows": layout.header_rows if layout else [],
+        "notes": {kind: list(entries) for kind, entries in report.notes.items()},
+        "note_counts": dict(report.note_counts),
     }
     job.finished_at = timezone.now()
     job.save(update_fields=["rows_total", "rows_done", "errors", "status", "result", "finished_at"])
@@ -481,6 +467,10 @@ def _finish(job, report, *, rows_total):
             outcome = ngettext("%(count)s agreement imported", "%(count)s agreements imported", len(report.created)) % {
                 "count": len(report.created)
             }
+            if report.updated:
+                outcome += " " + ngettext("(%(count)s updated)", "(%(count)s updated)", len(report.updated)) % {
+                    "count": len(report.updated)
+                }
         notice_create(
             recipients=[job.created_by],
             kind=NoticeKind.IMPORT_FINISHED,
@@ -507,12 +497,20 @@ def _more_errors(more, total):
     ) % {"more": f"{more:,}", "total": f"{total:,}"}
 
 
-def import_job_create(*, municipality, uploaded, by, dry_run: bool = True) -> ImportJob:
+def import_job_create(
+    *, municipality, uploaded, by, dry_run: bool = True, mapping: dict | None = None, default_kind: str = ""
+) -> ImportJob:
     """Store the upload and queue the import job (after the commit)."""
     if by is not None and not access_for(by).is_officer(municipality.pk, Role.EDITOR):
         raise PermissionDenied(_("Only editors of the municipality can import its agreements."))
     job = ImportJob(
-        municipality=municipality, file=uploaded, original_name=uploaded.name[:255], dry_run=dry_run, created_by=by
+        municipality=municipality,
+        file=uploaded,
+        original_name=uploaded.name[:255],
+        dry_run=dry_run,
+        created_by=by,
+        mapping=mapping or {},
+        default_kind=default_kind or "",
     )
     job.full_clean()
     job.save()

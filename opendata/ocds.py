@@ -21,7 +21,7 @@ import re
 from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
-from agreements.choices import AgreementStatus, DeliverableStatus, Direction
+from agreements.choices import AgreementStatus, DatePrecision, DeliverableStatus, Direction
 
 OCDS_VERSION = "1.1"
 METRICS_EXTENSION_URL = (
@@ -102,8 +102,33 @@ def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _money(yen: int) -> dict:
-    return {"amount": int(yen), "currency": CURRENCY}
+def _money(yen: int | None) -> dict | None:
+    """The municipality's cost; None (left out) when the city did not say: unknown is not 0."""
+    return None if yen is None else {"amount": int(yen), "currency": CURRENCY}
+
+
+def signed_text(agreement, lang: str = "ja") -> str | None:
+    """「2022年3月」/"March 2022" for a signing date known only to the month (or year), else None.
+
+    OCDS dates are date-times: a month-only date has no honest dateSigned, so it is left out and the
+    month is told in the contract's description instead."""
+    day, precision = agreement.signed_on, agreement.signed_on_precision
+    if day is None or precision == DatePrecision.DAY:
+        return None
+    if lang == "ja":
+        return f"{day.year}年{day.month}月" if precision == DatePrecision.MONTH else f"{day.year}年"
+    return day.strftime("%B %Y") if precision == DatePrecision.MONTH else str(day.year)
+
+
+def _signed_on(agreement, signed: bool) -> str | None:
+    """dateSigned (and the award's date): only for a signing date known to the day."""
+    if not signed or agreement.signed_on_precision != DatePrecision.DAY:
+        return None
+    return _start(agreement.signed_on)
+
+
+def _joined(*texts) -> str:
+    return "\n\n".join(text for text in texts if text)
 
 
 def _pruned(value):
@@ -181,19 +206,26 @@ def municipality_party(municipality) -> dict:
     }
 
 
-def organization_party(organization, roles) -> dict:
-    """A partner. Without a 法人番号 it keeps a stable local id and an identifier with no scheme."""
+def organization_party(organization, roles, branch: str = "") -> dict:
+    """A partner. Without a 法人番号 it keeps a stable local id and an identifier with no scheme.
+
+    A public body (an organization that is a municipality or prefecture) is identified by the body's
+    法人番号 (JP-JCN). A branch office that signed (京阪支社) is part of the party's name and
+    ``details.branch``; the identifier's legalName stays the organization's."""
     number = organization.corporate_number
+    if not number and organization.municipality_id:
+        number = organization.municipality.corporate_number
     identifier = {"legalName": organization.name}
     if number:
         identifier = {"scheme": JCN_SCHEME, "id": number, **identifier}
     prefecture = organization.prefecture
     return {
         "id": f"{JCN_SCHEME}-{number}" if number else f"org-{organization.pk}",
-        "name": organization.name,
+        "name": f"{organization.name} {branch}" if branch else organization.name,
         "name_en": organization.name_en,
         "identifier": identifier,
         "address": _address(region=prefecture.name) if prefecture else None,
+        "details": {"branch": branch} if branch else None,
         "roles": list(roles),
     }
 
@@ -202,7 +234,7 @@ def _parties(agreement) -> list[dict]:
     parties = {}
     ordered = sorted(agreement.parties.all(), key=lambda p: (PARTY_ORDER.index(p.role), p.pk))
     for party in [municipality_party(agreement.municipality)] + [
-        organization_party(p.organization, PARTY_ROLES[p.role]) for p in ordered
+        organization_party(p.organization, PARTY_ROLES[p.role], p.branch) for p in ordered
     ]:
         if party["id"] in parties:  # one organization, one entry: merge the roles
             seen = parties[party["id"]]["roles"]
@@ -393,14 +425,19 @@ def release_content(agreement, *, ocid_prefix: str, base_url: str) -> dict:
     deliverables.sort(key=lambda d: (d.due_on is None, d.due_on or datetime.date.min, d.pk))
     indicators = sorted(agreement.indicators.all(), key=lambda i: i.code)
     award_id = f"{public_id}-award"
+    month_signed = signed_text(agreement)
+    month_note = month_signed and f"締結：{month_signed}（日は公表されていません）"
+    month_note_en = month_signed and f"Signed: {signed_text(agreement, 'en')} (the day was not published)"
     contract = {
         "id": public_id,
         "awardID": award_id,
         **texts,
+        "description": _joined(texts["description"], signed and month_note),
+        "description_en": _joined(texts["description_en"], signed and month_note_en),
         "status": contract_status(agreement),
         "period": period,
-        "value": dict(value),
-        "dateSigned": _start(agreement.signed_on) if signed else None,
+        "value": value and dict(value),
+        "dateSigned": _signed_on(agreement, signed),
         "items": [
             {"id": f"initiative-{i.pk}", "description": i.title, "description_en": i.title_en}
             for i in sorted(agreement.initiatives.all(), key=lambda i: i.pk)
@@ -436,8 +473,8 @@ def release_content(agreement, *, ocid_prefix: str, base_url: str) -> dict:
                     "title": agreement.title,
                     "title_en": agreement.title_en,
                     "status": award_status(agreement),
-                    "date": _start(agreement.signed_on) if signed else None,
-                    "value": dict(value),
+                    "date": _signed_on(agreement, signed),
+                    "value": value and dict(value),
                     "suppliers": suppliers,
                     "contractPeriod": dict(period),
                 }

@@ -12,7 +12,7 @@ def agreements_for_ocds():
         # municipality and its prefecture name the buyer; the parent gives relatedProcesses
         .select_related("municipality__prefecture", "parent").prefetch_related(
             # each party's organization (and its prefecture, for the address) would be a query per party
-            Prefetch("parties", Party.objects.select_related("organization__prefecture")),
+            Prefetch("parties", Party.objects.select_related("organization__prefecture", "organization__municipality")),
             Prefetch("initiatives", Initiative.objects.order_by("id")),
             "initiatives__deliverables",
             "indicators",

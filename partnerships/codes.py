@@ -70,3 +70,57 @@ def validate_corporate_number(value: str) -> None:
             code="corporate_number_check_digit",
             params={"value": value, "expected": expected},
         )
+
+
+def resolve_lg_code(text, *, exists=None) -> str:
+    """The 6-digit local government code a person or a spreadsheet wrote: 272299, the 5-digit code
+    without its check digit (27229), or the 6-digit code whose leading zero Excel dropped (15865 for
+    015865; 1100 for 01100). Full-width digits and spaces are accepted.
+
+    A 5-digit text can be read both ways; ``exists(code) -> bool`` (default: the national list in the
+    database) decides, and when both or neither reading exists a ``ValidationError`` says so. A 6-digit
+    code with a wrong check digit is refused with the digit it should end in."""
+    import unicodedata
+
+    raw = str(text if text is not None else "")
+    value = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw)).replace("'", "")
+    if re.fullmatch(r"\d+\.0", value):  # a number cell read as a float
+        value = value[:-2]
+    if not re.fullmatch(r"\d{4,6}", value):
+        raise ValidationError(
+            _("%(value)s is not a local government code: write its 6 digits (e.g. 272299) or its 5 (27229)."),
+            code="lg_code_format",
+            params={"value": raw},
+        )
+    if len(value) == 6:
+        validate_lg_code(value)
+        return value
+    if len(value) == 4:  # a 5-digit code that lost its leading zero
+        value = "0" + value
+        return value + lg_code_check_digit(value)
+    readings = [value + lg_code_check_digit(value)]
+    padded = "0" + value
+    if lg_code_check_digit(padded[:5]) == padded[5]:
+        readings.append(padded)
+    readings = [r for r in readings if 1 <= int(r[:2]) <= 47]
+    if exists is None:
+
+        def exists(code):
+            from partnerships.models import Municipality
+
+            return Municipality.objects.filter(code=code).exists()
+
+    found = [r for r in readings if exists(r)]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValidationError(
+            _("No local government has the code %(value)s (read as %(readings)s)."),
+            code="lg_code_unknown",
+            params={"value": raw, "readings": " / ".join(readings) or value},
+        )
+    raise ValidationError(
+        _("The code %(value)s is ambiguous: it can be %(readings)s; write the 6 digits."),
+        code="lg_code_ambiguous",
+        params={"value": raw, "readings": " / ".join(found)},
+    )

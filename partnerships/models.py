@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -23,6 +23,9 @@ class MunicipalityKind(models.TextChoices):
     TOWN = "town", _("Town")
     VILLAGE = "village", _("Village")
     WARD = "ward", _("Ward of a designated city")
+
+
+VALID_UNTIL_AFTER_FROM = _("The day it ended must not be before the day it came into being.")
 
 
 class Municipality(models.Model):
@@ -66,6 +69,22 @@ class Municipality(models.Model):
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_counted_on = models.DateField(_("population counted on"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True, help_text=_("The day it came into being."))
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day it existed (abolished or merged the day after). Empty: it exists today."),
+    )
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+        help_text=_("The municipality it was merged into."),
+    )
 
     history = HistoricalRecords()
     objects = MunicipalityQuerySet.as_manager()
@@ -84,6 +103,13 @@ class Municipality(models.Model):
             models.CheckConstraint(
                 condition=Q(population_counted_on__isnull=False) | Q(population__isnull=True),
                 name="municipality_population_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_from__lte=F("valid_until")),
+                name="municipality_valid_from_before_until",
+                violation_error_message=VALID_UNTIL_AFTER_FROM,
             ),
         ]
         indexes = [models.Index(fields=["prefecture_code", "kind"], name="municipality_pref_kind_idx")]
@@ -115,6 +141,10 @@ class Municipality(models.Model):
                 }
         if self.population is not None and self.population_counted_on is None:
             errors["population_counted_on"] = _("Give the date the population was counted.")
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            errors["valid_until"] = VALID_UNTIL_AFTER_FROM
+        if self.successor_id and self.successor_id == self.pk:
+            errors["successor"] = _("A municipality cannot be its own successor.")
         if errors:
             raise ValidationError(errors)
 
@@ -126,7 +156,10 @@ class OrganizationKind(models.TextChoices):
     FINANCIAL = "financial", _("Financial institution")
     ASSOCIATION = "association", _("Association or foundation")
     COOPERATIVE = "cooperative", _("Cooperative")
+    # A municipality or prefecture acting as a party (see Organization.municipality).
     PUBLIC = "public", _("Public body")
+    NATIONAL = "national", _("National government agency")
+    COUNCIL = "council", _("Assembly or council")
     OTHER = "other", _("Other")
 
 
@@ -157,6 +190,15 @@ class Organization(models.Model):
         verbose_name=_("prefecture"),
     )
     website = models.URLField(_("website"), blank=True)
+    municipality = models.OneToOneField(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="as_organization",
+        verbose_name=_("public body"),
+        help_text=_("When the organization is a municipality or prefecture itself, acting as a party."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -182,6 +224,24 @@ class Organization(models.Model):
         if self.corporate_number == "":
             self.corporate_number = None
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.municipality_id:
+            body = self.municipality
+            errors = {}
+            if self.kind != OrganizationKind.PUBLIC:
+                errors["kind"] = _("An organization that is a municipality or prefecture is a public body.")
+            if self.name != body.name:
+                errors["name"] = _("An organization that is %(name)s has its name.") % {"name": body.name}
+            if not self.corporate_number:
+                self.corporate_number = body.corporate_number
+            elif self.corporate_number != body.corporate_number:
+                errors["corporate_number"] = _("The corporate number of %(name)s is %(number)s.") % {
+                    "name": body.name,
+                    "number": body.corporate_number,
+                }
+            if errors:
+                raise ValidationError(errors)
 
 
 class Department(models.Model):

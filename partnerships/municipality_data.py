@@ -1,15 +1,34 @@
-"""Loading the national list of local governments (47 prefectures, 1,741 municipalities, 175 wards).
+"""Loading the national list of local governments (47 prefectures, 1,741 municipalities, 171 wards
+today, and the wards abolished since the list's snapshot).
 
 Two sources give the same rows: the CC0 data shipped in the PyPI package ``japancode`` (the default)
 and the official list of 総務省 (「全国地方公共団体コード」, XLSX or CSV) given as a file. Every row's
 check digit is verified; the kind of each municipality is derived from its code and name.
+
+japancode's snapshot predates 2024, so the changes since are kept in a dated, sourced amendments file
+(``partnerships/data/municipality_amendments.csv``, see :func:`amendments_read`) applied on every
+load, after the source's rows:
+
+* ``date`` is the day the change took effect (施行日). A ``create`` sets ``valid_from`` to that day;
+  an ``abolish`` sets ``valid_until`` to the day before — ``valid_until`` is the **last day** the
+  municipality existed (浜松市中区: 2023-12-31) — and ``successor`` to the ``successor`` code. An
+  abolished municipality stays, so the agreements signed with it keep their place.
+* A ``create`` or ``rename`` gives the name and kana of its code. Over japancode (older than every
+  amendment) it wins; an official file is newer and wins for the codes it lists, so those amendments
+  are skipped ("already in the file") except for their dates.
+* An ``abolish`` always applies: the official list no longer has the code, and an older file that
+  still lists it does not bring it back. Its ``name`` must be the name the source gives the code, a
+  guard against a mistyped code.
+* Loading is idempotent: a second run changes nothing and writes no history rows.
 """
 
 import csv
+import datetime
 import io
 import json
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -37,9 +56,37 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = None
+    amended: int = 0  # municipalities whose validity dates or successor this run set
+    notes: list[str] = field(default_factory=list)  # amendments skipped, and why
 
     def __post_init__(self):
         self.errors = self.errors or []
+
+
+AMENDMENTS_FILE = Path(__file__).resolve().parent / "data" / "municipality_amendments.csv"
+AMENDMENT_ACTIONS = ("create", "abolish", "rename")
+_AMENDMENT_COLUMNS = ["date", "code", "action", "name", "kana", "successor", "source", "note"]
+_URL_RE = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A change to the national list after the snapshot of its source (one row of the amendments file)."""
+
+    line: int
+    date: datetime.date  # the day the change took effect
+    code: str
+    action: str  # create, abolish or rename
+    name: str  # the name from that day (create, rename) or the name it had (abolish)
+    kana: str
+    successor: str  # abolish: the code that took its place
+    source: str  # one or more URLs, space-separated
+    note: str
+
+    @property
+    def valid_until(self) -> datetime.date:
+        """The last day an abolished municipality existed."""
+        return self.date - datetime.timedelta(days=1)
 
 
 class MunicipalityDataError(Exception):
@@ -139,6 +186,134 @@ def rows_from_file(path: Path) -> list[SourceRow]:
     return _rows_from_table(csv.reader(io.StringIO(text)), "")
 
 
+def amendments_read(path: Path = AMENDMENTS_FILE) -> list[Amendment]:
+    """The amendments file (UTF-8 CSV, columns as ``_AMENDMENT_COLUMNS``), checked row by row and in
+    date order. Every error is named with its line; any error refuses the whole file."""
+    path = Path(path)
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+    missing = [c for c in _AMENDMENT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise MunicipalityDataError(
+            [_("%(file)s: missing columns %(columns)s.") % {"file": path.name, "columns": ", ".join(missing)}]
+        )
+    amendments, errors = [], []
+    for line, raw in enumerate(reader, start=2):
+        row = {k: (raw.get(k) or "").strip() for k in _AMENDMENT_COLUMNS}
+        problems = []
+        try:
+            date = datetime.date.fromisoformat(row["date"])
+        except ValueError:
+            date = None
+            problems.append(_("the date %(value)s is not YYYY-MM-DD") % {"value": row["date"]})
+        if not is_valid_lg_code(row["code"]):
+            problems.append(_("the code %(value)s is not a valid 6-digit code") % {"value": row["code"]})
+        if row["action"] not in AMENDMENT_ACTIONS:
+            problems.append(_("the action must be create, abolish or rename"))
+        if not row["name"]:
+            problems.append(_("the name is missing"))
+        if row["successor"] and (not is_valid_lg_code(row["successor"]) or row["successor"] == row["code"]):
+            problems.append(_("the successor %(value)s is not a valid 6-digit code") % {"value": row["successor"]})
+        if row["successor"] and row["action"] != "abolish":
+            problems.append(_("only an abolition has a successor"))
+        sources = row["source"].split()
+        if not sources or not all(_URL_RE.fullmatch(url) for url in sources):
+            problems.append(_("the source must be one or more URLs"))
+        if problems:
+            errors.append(
+                _("%(file)s line %(line)s: %(problems)s.")
+                % {"file": path.name, "line": line, "problems": "; ".join(problems)}
+            )
+            continue
+        amendments.append(
+            Amendment(line, date, row["code"], row["action"], row["name"], _kana(row["kana"]), row["successor"],
+                      row["source"], row["note"])
+        )  # fmt: skip
+    if errors:
+        raise MunicipalityDataError(errors)
+    return sorted(amendments, key=lambda a: (a.date, a.line))
+
+
+def _amended_rows(rows: list[SourceRow], amendments, *, official: bool, known: set[str], report: LoadReport):
+    """The source's rows with the amendments' names and new codes; abolished codes the source lacks
+    are added so that the list is the same whichever source it was loaded from."""
+    by_code = {}
+    for row in rows:
+        by_code.setdefault(row.code, row)
+    listed = set(by_code)
+    errors = []
+    for amendment in amendments:
+        row = by_code.get(amendment.code)
+        label = f"{AMENDMENTS_FILE.name}:{amendment.line}"
+        if amendment.action == "abolish" and row is not None:
+            if row.name != amendment.name:
+                errors.append(
+                    _("%(where)s: the source names %(code)s %(source_name)s, not %(name)s.")
+                    % {"where": label, "code": amendment.code, "source_name": row.name, "name": amendment.name}
+                )
+            elif official:
+                report.notes.append(
+                    _("%(where)s: the file still lists %(code)s %(name)s, abolished on %(date)s; kept abolished.")
+                    % {"where": label, "code": amendment.code, "name": amendment.name, "date": amendment.date}
+                )
+            continue
+        if row is not None and amendment.code in listed and official:
+            if (row.name, row.kana) != (amendment.name, amendment.kana or row.kana):
+                report.notes.append(
+                    _("%(where)s: the file lists %(code)s as %(source_name)s; the file's name is kept.")
+                    % {"where": label, "code": amendment.code, "source_name": row.name}
+                )
+            continue
+        prefecture = _prefecture_code(amendment.code)
+        if prefecture not in by_code and prefecture not in known:
+            report.notes.append(
+                _("%(where)s: %(code)s %(name)s not applied: its prefecture %(prefecture)s is not loaded.")
+                % {"where": label, "code": amendment.code, "name": amendment.name, "prefecture": prefecture}
+            )
+            continue
+        by_code[amendment.code] = SourceRow(
+            label,
+            amendment.code,
+            row.prefecture_name if row else "",
+            amendment.name,
+            amendment.kana or (row.kana if row else ""),
+            row.name_en if row else "",
+        )
+    if errors:
+        raise MunicipalityDataError(errors)
+    return list(by_code.values())
+
+
+def _apply_validity(amendments, report: LoadReport) -> None:
+    """Validity dates and successors from the amendments, written only where they differ."""
+    codes = {a.code for a in amendments} | {a.successor for a in amendments if a.successor}
+    found = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
+    changed = {}
+    for amendment in amendments:
+        municipality = found.get(amendment.code)
+        if municipality is None:
+            continue  # not loaded (its prefecture is missing): already noted
+        if amendment.action == "create":
+            values = {"valid_from": amendment.date}
+        elif amendment.action == "abolish":
+            successor = found.get(amendment.successor)
+            if amendment.successor and successor is None:
+                report.notes.append(
+                    _("%(file)s:%(line)s: the successor %(code)s is not loaded; %(name)s keeps no successor yet.")
+                    % {"file": AMENDMENTS_FILE.name, "line": amendment.line, "code": amendment.successor,
+                       "name": amendment.name}
+                )  # fmt: skip
+            values = {"valid_until": amendment.valid_until, "successor_id": successor.pk if successor else None}
+        else:
+            continue  # a rename changes the name, which the rows carried
+        if any(getattr(municipality, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(municipality, k, v)
+            changed[municipality.code] = municipality
+    if changed:
+        bulk_update_with_history(list(changed.values()), Municipality, _VALIDITY_FIELDS, batch_size=500)
+    report.amended = len(changed)
+
+
 def _prefecture_code(code: str) -> str:
     return code[:2] + "000" + lg_code_check_digit(code[:2] + "000")
 
@@ -205,18 +380,25 @@ def _check(rows: list[SourceRow]) -> list[str]:
 
 # Fields the loader owns. Population and a hand-set "core city" kind are kept.
 _FIELDS = ["name", "kana", "kind", "prefecture_id", "parent_city_id"]
+_VALIDITY_FIELDS = ["valid_from", "valid_until", "successor"]
 
 
 @transaction.atomic
-def municipalities_load(rows: list[SourceRow], *, skip_invalid: bool = False) -> LoadReport:
-    """Create or update municipalities from source rows. All or nothing unless skip_invalid."""
+def municipalities_load(
+    rows: list[SourceRow], *, skip_invalid: bool = False, amendments=(), official: bool = False
+) -> LoadReport:
+    """Create or update municipalities from source rows, then apply ``amendments`` (see the module's
+    rules; ``official`` when the rows are 総務省's file). All or nothing unless skip_invalid."""
     errors = _check(rows)
     if errors and not skip_invalid:
         raise MunicipalityDataError(errors)
     bad = {row.code for row in rows if not is_valid_lg_code(row.code)}
-    records = _classify([row for row in rows if row.code not in bad])
     report = LoadReport(errors=errors)
     existing = {m.code: m for m in Municipality.objects.all()}
+    rows = [row for row in rows if row.code not in bad]
+    if amendments:
+        rows = _amended_rows(rows, amendments, official=official, known=set(existing), report=report)
+    records = _classify(rows)
 
     # Prefectures first, then cities, then wards: each level refers to the one before.
     levels = [
@@ -258,4 +440,6 @@ def municipalities_load(rows: list[SourceRow], *, skip_invalid: bool = False) ->
             bulk_update_with_history(changed, Municipality, _FIELDS + ["name_en"], batch_size=500)
         report.created += len(new)
         report.updated += len(changed)
+    if amendments:
+        _apply_validity(amendments, report)
     return report

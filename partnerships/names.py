@@ -23,7 +23,7 @@ Splitting (:func:`split_partners`):
 * 「・」 and ASCII spaces separate only when *both* sides look like complete organisation names: they
   begin or end with a legal form (株式会社, (株), 一般社団法人, NPO法人, …) or end with a word that
   closes names of organisations (大学, 銀行, 信用金庫, 組合, 協会, 財団, 法人, 会社, 社, 市, 町, 村,
-  区, 都, 道, 府, 県, 省, 庁, 局, 事務所, 支社, 支店, 議会, …) and are not a bare branch. So
+  区, 都, 道, 府, 県, 省, 庁, 局, 事務所, 支社, 支店, 議会, 機関, …) and are not a bare branch. So
   「(株)セブン‐イレブン・ジャパン」 and 「ジョンソン・エンド・ジョンソン株式会社」 stay whole, and
   「寝屋川市・四條畷市」 is two partners. Limits: two companies written without legal forms
   (「ローソン・ファミリーマート」) stay one piece; a facility after its operator
@@ -68,12 +68,14 @@ __all__ = [
     "MunicipalityCandidate",
     "PartnerName",
     "PublicBodyKind",
+    "MunicipalityIndex",
     "find_exact",
     "match_municipality",
     "normalize_name",
     "parse_partner",
     "split_partners",
     "suggest_similar",
+    "loose_cores",
 ]
 
 # ---------------------------------------------------------------------------------------------
@@ -184,7 +186,7 @@ _COMPLETE_SUFFIXES = tuple(
             "会社", "大学", "大学校", "学校", "学園", "銀行", "金庫", "公庫", "組合", "連合会", "協会",
             "財団", "法人", "機構", "公社", "公団", "会議所", "商工会", "協議会", "社", "研究所", "病院",
             "市", "町", "村", "区", "都", "道", "府", "県", "省", "庁", "局", "署", "台", "事務所",
-            "支社", "支店", "営業所", "出張所", "事業所", "事業部", "支部", "支局", "議会",
+            "支社", "支店", "営業所", "出張所", "事業所", "事業部", "支部", "支局", "議会", "機関",
         },
         key=len,
         reverse=True,
@@ -739,46 +741,55 @@ def match_municipality(
     「○○郡」 and 「…役所/役場/庁」 are ignored. A bare ward name (「北区」) stands for the special ward
     and for every ward of that name in a designated city, so it is ambiguous unless narrowed.
     A council (「四條畷市議会」) is not the municipality and matches nothing.
+
+    To match many names against the same list, build a :class:`MunicipalityIndex` once.
     """
-    rows = [(candidate, _candidate_fields(candidate)) for candidate in candidates]
-    by_key: dict[str, list[int]] = {}
-    wards: dict[str, list[int]] = {}
-    prefecture_of: list[str] = []
-    prefectures: dict[str, str] = {}  # code[:2] → key of the prefecture's name
-    for index, (_, row) in enumerate(rows):
-        key = normalize_name(row.name)
-        prefecture = normalize_name(row.prefecture_name or (row.name if row.kind == "prefecture" else ""))
-        prefecture_of.append(prefecture)
-        if prefecture:
-            prefectures.setdefault(row.code[:2], prefecture)
-        by_key.setdefault(key, []).append(index)
-        if row.kind == "ward" and (ward := _WARD_RE.match(key)):
-            wards.setdefault(ward.group(2), []).append(index)
+    return MunicipalityIndex(candidates).match(name, prefecture_hint=prefecture_hint)
 
-    key = normalize_name(_split_role_note(name.strip())[0])
-    key = re.sub(r"(?<=[都道府県市区町村])(?:役所|役場|庁)$", "", key)
-    if not key:
-        return Match.of([])
 
-    def lookup(k: str) -> list[int]:
-        found = list(by_key.get(k, []))
+class MunicipalityIndex:
+    """The national list prepared once for :func:`match_municipality` (an importer matches thousands of
+    partner names against ~1,900 local governments: building the keys each time cost ~10 ms a name)."""
+
+    def __init__(self, candidates: Iterable) -> None:
+        self.rows = [(candidate, _candidate_fields(candidate)) for candidate in candidates]
+        self.by_key: dict[str, list[int]] = {}
+        self.wards: dict[str, list[int]] = {}
+        self.prefecture_of: list[str] = []
+        self.prefectures: dict[str, str] = {}  # code[:2] → key of the prefecture's name
+        for index, (_, row) in enumerate(self.rows):
+            key = normalize_name(row.name)
+            prefecture = normalize_name(row.prefecture_name or (row.name if row.kind == "prefecture" else ""))
+            self.prefecture_of.append(prefecture)
+            if prefecture:
+                self.prefectures.setdefault(row.code[:2], prefecture)
+            self.by_key.setdefault(key, []).append(index)
+            if row.kind == "ward" and (ward := _WARD_RE.match(key)):
+                self.wards.setdefault(ward.group(2), []).append(index)
+        self.prefecture_names = sorted(set(self.prefectures.values()), key=len, reverse=True)
+
+    def _lookup(self, k: str) -> list[int]:
+        found = list(self.by_key.get(k, []))
         if k.endswith("区"):
-            found += wards.get(k, [])
+            found += self.wards.get(k, [])
         if not found and (district := _DISTRICT_RE.match(k)):
-            found = lookup(k[district.end() :])
+            found = self._lookup(k[district.end() :])
         return found
 
-    found = lookup(key)
-    written = next(
-        (p for p in sorted(set(prefectures.values()), key=len, reverse=True) if key.startswith(p) and key != p), None
-    )
-    if not found and written:
-        found = [i for i in lookup(key[len(written) :]) if prefecture_of[i] == written]
-    if not written and prefecture_hint and (hint := _resolve_prefecture(prefecture_hint, prefectures)):
-        narrowed = [i for i in found if prefecture_of[i] == hint]
-        found = narrowed or found
-    chosen = sorted(set(found), key=lambda i: (rows[i][1].code, i))
-    return Match.of([rows[i][0] for i in chosen])
+    def match(self, name: str, *, prefecture_hint: str | None = None) -> Match:
+        key = normalize_name(_split_role_note(name.strip())[0])
+        key = re.sub(r"(?<=[都道府県市区町村])(?:役所|役場|庁)$", "", key)
+        if not key:
+            return Match.of([])
+        found = self._lookup(key)
+        written = next((p for p in self.prefecture_names if key.startswith(p) and key != p), None)
+        if not found and written:
+            found = [i for i in self._lookup(key[len(written) :]) if self.prefecture_of[i] == written]
+        if not written and prefecture_hint and (hint := _resolve_prefecture(prefecture_hint, self.prefectures)):
+            narrowed = [i for i in found if self.prefecture_of[i] == hint]
+            found = narrowed or found
+        chosen = sorted(set(found), key=lambda i: (self.rows[i][1].code, i))
+        return Match.of([self.rows[i][0] for i in chosen])
 
 
 def find_exact(name: str, *, existing: Mapping[int, str]) -> Match[int]:
@@ -800,24 +811,31 @@ def _loose(name: str) -> tuple[str, str | None]:
     return _PUNCTUATION_RE.sub("", core), form
 
 
+def loose_cores(existing: Mapping[int, str]) -> dict[int, str]:
+    """What :func:`suggest_similar` compares, for every name of ``existing``: build it once for many look-ups."""
+    return {i: _loose(other)[0] for i, other in existing.items()}
+
+
 def suggest_similar(
     name: str,
     *,
     existing: Mapping[int, str],
     limit: int = 3,
     score_cutoff: float = 85,
+    cores: Mapping[int, str] | None = None,
 ) -> list[tuple[int, str, float]]:
     """Existing partners whose names look like ``name``, best first, as (id, name, score): proposals only.
 
     Scores are rapidfuzz's ratio (0–100) of the names without legal form and punctuation; 100 is kept
     for equal keys, a different key scores at most 99, 3 less when one side has no legal form and
-    10 less when the legal forms differ.
+    10 less when the legal forms differ. ``cores`` is ``loose_cores(existing)``, when already built.
     """
     query_key = normalize_name(name)
     query_core, query_form = _loose(name)
     if not query_core:
         return []
-    cores = {i: _loose(other)[0] for i, other in existing.items()}
+    if cores is None:  # many look-ups against the same names: pass loose_cores(existing) once
+        cores = loose_cores(existing)
     proposals = []
     for _, score, i in process.extract(query_core, cores, scorer=fuzz.ratio, score_cutoff=score_cutoff, limit=None):
         other = existing[i]

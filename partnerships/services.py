@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .access import access_for
-from .models import Organization, Role
+from .models import Municipality, Organization, OrganizationKind, Role
 
 
 @transaction.atomic
@@ -26,5 +26,31 @@ def organization_save(*, organization: Organization, by) -> Organization:
             )
     organization.full_clean()
     organization._history_user = by
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_for_public_body(*, municipality: Municipality) -> Organization:
+    """The organization that is ``municipality`` (a city or prefecture) acting as a party; made once.
+
+    Idempotent: a second call returns the same row. A row made here has no history user (the system).
+    An existing organization with the body's corporate number but no link is linked rather than duplicated.
+    """
+    existing = Organization.objects.filter(municipality=municipality).first()
+    if existing:
+        return existing
+    number = municipality.corporate_number
+    organization = Organization.objects.filter(corporate_number=number, municipality__isnull=True).first()
+    if organization is None:
+        organization = Organization(corporate_number=number)
+    organization.municipality = municipality
+    organization.name = municipality.name
+    organization.kind = OrganizationKind.PUBLIC
+    organization.prefecture = municipality if municipality.kind == "prefecture" else municipality.prefecture
+    if not organization.name_en:
+        organization.name_en = municipality.name_en
+    organization.full_clean()
+    organization._history_user = None
     organization.save()
     return organization

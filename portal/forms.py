@@ -28,10 +28,10 @@ ORDERING = [
 ORDERING_ACCEPTED = [*ORDERING, ("-signed_on", _("Newest signature first"))]
 
 LABELS = {
-    "q": (_("Words"), _("Title, summary, public id or municipality name. Every word must match.")),
+    "q": (_("Words"), _("Title, summary, public id, municipality or partner name. Every word must match.")),
     "municipality": (_("Municipality code"), _("6-digit local government code, e.g. 272299 for 四條畷市.")),
     "prefecture": (_("Prefecture"), ""),
-    "organization": (_("Partner's corporate number (法人番号)"), _("13 digits.")),
+    "organization": (_("Partner (id or 法人番号)"), _("An organization's id, or its 13-digit 法人番号.")),
     "field": (_("Cooperation field"), ""),
     "kind": (_("Kind of agreement"), ""),
     "status": (_("Status"), ""),

@@ -7,7 +7,13 @@ from agreements.choices import DeliverableStatus, PartyRole
 from agreements.history import is_member, parent_shown
 from agreements.models import Agreement, Deliverable, Document, Initiative, Measurement, OutcomeIndicator, Party
 from agreements.querysets import agreement_visible_q
-from agreements.selectors import VERDICTS, kpi_attainment, kpi_verdict  # noqa: F401 — VERDICTS is re-exported to the views
+from agreements.selectors import (  # noqa: F401 — VERDICTS is re-exported to the views
+    VERDICTS,
+    kpi_attainment,
+    kpi_verdict,
+    zero_budget_counts,
+    zero_budget_share,
+)
 from partnerships.access import access_for
 from partnerships.models import Municipality, Organization
 
@@ -154,14 +160,35 @@ def totals(agreements) -> dict:
     """Headline figures of a set of agreements (one query)."""
     figures = agreements.order_by().aggregate(
         agreements=Count("id"),
-        zero_budget=Count("id", filter=Q(zero_budget=True)),
+        **zero_budget_counts(),
         municipal_cost_jpy=Sum("municipal_cost_jpy"),
         partner_contribution_jpy=Sum("partner_contribution_jpy"),
         municipalities=Count("municipality", distinct=True),
     )
-    count = figures["agreements"] or 0
-    figures["zero_budget_share"] = figures["zero_budget"] / count * 100 if count else None
+    # the national rule (agreements.selectors): a share of the agreements whose cost is known
+    share = zero_budget_share(figures["zero_budget"], figures["cost_known"])
+    figures["zero_budget_share"] = None if share is None else share * 100
+    figures["cost_unknown"] = (figures["agreements"] or 0) - (figures["cost_known"] or 0)
     return figures
+
+
+def municipality_agreements_q(municipality: Municipality) -> Q:
+    """Agreements of a municipality's page: those it made, and those it is a party to as a public body
+    (an inter-municipal agreement shows on both cities' pages). A subquery: no extra query."""
+    as_party = Party.objects.filter(organization__municipality=municipality).values("agreement_id")
+    return Q(municipality=municipality) | Q(pk__in=as_party)
+
+
+def organization_municipalities(organization: Organization, user) -> list[dict]:
+    """Every municipality the organization works with (in agreements this reader may see), with the
+    number of agreements, most first: one query."""
+    return list(
+        Agreement.objects.visible_to(user)
+        .filter(parties__organization=organization)
+        .values("municipality__code", "municipality__name", "municipality__name_en", "municipality__prefecture__name")
+        .annotate(agreements=Count("id", distinct=True))
+        .order_by("-agreements", "municipality__code")
+    )
 
 
 def municipality_partners(municipality: Municipality, *, limit: int = 30) -> list[Organization]:
@@ -180,7 +207,7 @@ def prefecture_municipalities(prefecture: Municipality) -> list[dict]:
         Agreement.objects.published()
         .filter(municipality__prefecture_code=prefecture.prefecture_code)
         .values("municipality__code", "municipality__name", "municipality__name_en", "municipality__kind")
-        .annotate(agreements=Count("id"), zero_budget=Count("id", filter=Q(zero_budget=True)))
+        .annotate(agreements=Count("id"), **zero_budget_counts())
         .order_by("municipality__code")
     )
 

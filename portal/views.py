@@ -24,9 +24,11 @@ from .selectors import (
     agreement_sections,
     document_for,
     kpi_verdicts,
+    municipality_agreements_q,
     municipality_partners,
     organization_deliverables,
     organization_is_public,
+    organization_municipalities,
     organization_parties,
     prefecture_municipalities,
     prefecture_names,
@@ -227,7 +229,8 @@ def municipality_detail(request, code):
         Municipality.objects.select_related("prefecture", "parent_city"),  # named on the page
         code=code,
     )
-    agreements = Agreement.objects.visible_to(request.user).filter(municipality=municipality)
+    # its own agreements and those it signed as a party (inter-municipal): both cities list them
+    agreements = Agreement.objects.visible_to(request.user).filter(municipality_agreements_q(municipality))
     page = Paginator(with_list_relations(agreements.order_by("-signed_on", "-id")), PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -248,7 +251,8 @@ def municipality_detail(request, code):
 
 @require_safe
 def organization_detail(request, pk):
-    organization = get_object_or_404(Organization.objects.select_related("prefecture"), pk=pk)  # prefecture named
+    # prefecture and the public body it is (if any) are named on the page
+    organization = get_object_or_404(Organization.objects.select_related("prefecture", "municipality"), pk=pk)
     if not organization_is_public(organization, request.user):
         raise Http404
     page = Paginator(organization_parties(organization, request.user), PER_PAGE).get_page(request.GET.get("page"))
@@ -260,5 +264,7 @@ def organization_detail(request, pk):
         "page": page,
         "figures": totals(published),
         "deliverables": organization_deliverables(organization),
+        # one more query than before issue 11: the cities it works with (tests/portal/test_query_counts.py)
+        "municipalities": organization_municipalities(organization, request.user),
     }
     return render(request, "portal/organization.html", context)

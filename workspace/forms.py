@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from agreements.choices import AgreementKind, MeasuredBy
+from agreements.choices import AgreementKind, DatePrecision, MeasuredBy
 from agreements.models import Agreement, Deliverable, Initiative, Measurement, OutcomeIndicator, Party, ProgressUpdate
 from agreements.models.agreement import DOCUMENT_EXTENSIONS
 from partnerships.models import Municipality, MunicipalityKind, Organization
@@ -61,15 +61,12 @@ def _dates(*names):
 
 
 class ZeroBudgetMixin:
-    """An empty municipal cost means 0 yen: a zero-budget project, the common case."""
+    """The municipal cost starts empty: empty means unknown, 0 a zero-budget project (never guessed)."""
 
     def _zero_budget_field(self):
         field = self.fields["municipal_cost_jpy"]
         field.required = False
         field.widget.attrs["min"] = 0
-
-    def clean_municipal_cost_jpy(self):
-        return self.cleaned_data.get("municipal_cost_jpy") or 0
 
 
 # --- agreements ---------------------------------------------------------------------------------
@@ -86,16 +83,20 @@ class AgreementForm(ZeroBudgetMixin, forms.ModelForm):
             "summary",
             "summary_en",
             "fields",
+            "fields_text",
             "department",
             "signed_on",
+            "signed_on_precision",
             "starts_on",
             "ends_on",
+            "period_text",
             "auto_renewal",
             "renewal_term_months",
             "selection_method",
             "municipal_cost_jpy",
             "partner_contribution_jpy",
             "data_sharing_terms",
+            "source_ref",
         ]
         widgets = {
             "fields": forms.CheckboxSelectMultiple,
@@ -114,6 +115,10 @@ class AgreementForm(ZeroBudgetMixin, forms.ModelForm):
         self.fields["parent"].queryset = parents.order_by("-signed_on", "public_id")
         self.fields["department"].queryset = municipality.departments.order_by("name")
         self._zero_budget_field()
+        self.fields["signed_on_precision"].required = False  # empty: known to the day, the common case
+
+    def clean_signed_on_precision(self):
+        return self.cleaned_data.get("signed_on_precision") or DatePrecision.DAY
 
     def service_data(self) -> dict:
         """Keyword arguments for agreement_create / agreement_update."""
@@ -143,7 +148,7 @@ class PartyForm(forms.ModelForm):
 
     class Meta:
         model = Party
-        fields = ["organization", "role", "signatory_title", "signed_on"]
+        fields = ["organization", "role", "signatory_title", "branch", "signed_on"]
         widgets = _dates("signed_on")
 
     def __init__(self, *args, agreement, shown_organizations=(), **kwargs):
@@ -357,7 +362,10 @@ class ReviewForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("file"),
-        help_text=_("The template filled in: CSV (UTF-8 or Shift_JIS) or Excel (.xlsx)."),
+        help_text=_(
+            "Your list as you keep it, CSV (UTF-8 or Shift_JIS) or Excel (.xlsx): the columns are recognised "
+            "and shown to you before anything is imported. The template is optional."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     dry_run = forms.BooleanField(

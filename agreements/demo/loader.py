@@ -292,12 +292,15 @@ class _Builder:
             summary=spec.summary,
             department=self.departments[(spec.city, spec.department)],
             signed_on=spec.signed_on,
+            signed_on_precision=spec.signed_on_precision,
+            period_text=spec.period_text,
+            source_ref=spec.source_ref,
             starts_on=spec.starts_on,
             ends_on=spec.ends_on,
             auto_renewal=spec.auto_renewal,
             renewal_term_months=spec.renewal_term_months,
             selection_method=spec.selection_method,
-            municipal_cost_jpy=spec.municipal_cost_jpy,
+            municipal_cost_jpy=None if spec.cost_unknown else spec.municipal_cost_jpy,
             partner_contribution_jpy=spec.partner_contribution_jpy,
             data_sharing_terms=spec.data_sharing_terms,
         )
@@ -311,7 +314,8 @@ class _Builder:
                     organization=organization,
                     role=role,
                     signatory_title=title,
-                    signed_on=spec.signed_on,
+                    # a party's date has no precision of its own: a month-only signing leaves it empty
+                    signed_on=spec.signed_on if spec.signed_on_precision == "day" else None,
                 ),
                 by=officer,
             )

@@ -111,6 +111,10 @@ class AgreementSpec:
     auto_renewal: bool = False
     renewal_term_months: int | None = None
     municipal_cost_jpy: int = 0
+    cost_unknown: bool = False  # the city did not state its cost: stored as NULL (TOML has no null)
+    signed_on_precision: str = "day"  # month or year: signed_on is the first day of it
+    period_text: str = ""
+    source_ref: str = ""
     partner_contribution_jpy: int | None = None
     data_sharing_terms: str = ""
     published: bool = False

@@ -17,6 +17,7 @@ from ..choices import (
     AgreementKind,
     AgreementStatus,
     AmendmentKind,
+    DatePrecision,
     DocumentKind,
     PartyRole,
     SelectionMethod,
@@ -26,6 +27,7 @@ from .common import (
     PLAUSIBLE,
     check_dates_in_order,
     dates_in_order,
+    municipal_cost_field,
     raise_if,
     validate_upload_size,
     zero_budget_field,
@@ -40,6 +42,10 @@ validate_public_id = RegexValidator(
 
 DEPARTMENT_OF_THIS_MUNICIPALITY = _("Choose a department of this municipality.")
 PARENT_OF_THIS_MUNICIPALITY = _("Choose a comprehensive agreement of this municipality.")
+SIGNED_ON_FIRST_DAY = _(
+    "A signing date known only to the month is stored as the 1st of that month; "
+    "one known only to the year as 1 January."
+)
 
 DOCUMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "docx", "xlsx", "pptx", "csv", "txt", "odt", "ods"]
 
@@ -102,7 +108,43 @@ class Agreement(models.Model):
     fields = models.ManyToManyField(
         CooperationField, blank=True, related_name="agreements", verbose_name=_("cooperation fields")
     )
+    fields_text = models.CharField(
+        _("cooperation fields as written by the city"),
+        max_length=500,
+        blank=True,
+        help_text=_("The fields of cooperation in the city's own words, as its list gives them."),
+    )
+    title_generated = models.BooleanField(
+        _("title made by Kyoso"),
+        default=False,
+        help_text=_("The city's list gave no title; Kyoso made this one from the partner and the fields."),
+    )
+    source_ref = models.CharField(
+        _("number in the city's list"),
+        max_length=50,
+        blank=True,
+        help_text=_("The city's own number for this agreement, e.g. 番号 12 in its published list."),
+    )
+    source_columns = models.JSONField(
+        _("columns of the city's list"),
+        default=dict,
+        blank=True,
+        help_text=_("Columns of the imported list that have no Kyoso field, as {header: text}. Members only."),
+    )
     signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=PLAUSIBLE)
+    signed_on_precision = models.CharField(
+        _("precision of the signing date"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("Month or year: the city gave only that; the date holds its first day."),
+    )
+    period_text = models.CharField(
+        _("period as written by the city"),
+        max_length=300,
+        blank=True,
+        help_text=_("The period of the agreement in the city's own words, e.g. 締結日から1年間（自動更新）."),
+    )
     starts_on = models.DateField(_("starts on"), null=True, blank=True, validators=PLAUSIBLE)
     ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=PLAUSIBLE)
     auto_renewal = models.BooleanField(_("renews automatically"), default=False)
@@ -122,9 +164,7 @@ class Agreement(models.Model):
     selection_method = models.CharField(
         _("selection method"), max_length=20, choices=SelectionMethod.choices, blank=True
     )
-    municipal_cost_jpy = models.PositiveBigIntegerField(
-        _("municipal cost (yen)"), default=0, help_text=_("0 for a zero-budget project.")
-    )
+    municipal_cost_jpy = municipal_cost_field()
     zero_budget = zero_budget_field()
     partner_contribution_jpy = models.PositiveBigIntegerField(
         _("partner's estimated in-kind contribution (yen)"), null=True, blank=True
@@ -179,6 +219,24 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(renewal_term_months__isnull=True) | Q(renewal_term_months__gt=0),
                 name="agreement_renewal_term_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on_precision__in=DatePrecision.values), name="agreement_signed_on_precision_valid"
+            ),
+            # A month-only date is the first of its month, a year-only date 1 January: the stored day is never invented.
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(signed_on_precision=DatePrecision.DAY)
+                | Q(signed_on_precision=DatePrecision.MONTH, signed_on__day=1)
+                | Q(signed_on_precision=DatePrecision.YEAR, signed_on__day=1, signed_on__month=1),
+                name="agreement_signed_on_precision_first_day",
+                violation_error_message=SIGNED_ON_FIRST_DAY,
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "source_ref"],
+                condition=~Q(source_ref=""),
+                name="agreement_unique_source_ref",
+                violation_error_message=_("Another agreement of this municipality has this number in the city's list."),
             ),
         ]
         indexes = [
@@ -235,7 +293,18 @@ class Agreement(models.Model):
             }
         if self.status == AgreementStatus.ACTIVE and not self.signed_on:
             errors["signed_on"] = _("An active agreement needs the date it was signed.")
+        if self.signed_on and not signed_on_fits_precision(self.signed_on, self.signed_on_precision):
+            errors.setdefault("signed_on", SIGNED_ON_FIRST_DAY)
         raise_if(errors)
+
+
+def signed_on_fits_precision(value, precision) -> bool:
+    """Model-level twin of the constraint agreement_signed_on_precision_first_day."""
+    if precision == DatePrecision.MONTH:
+        return value.day == 1
+    if precision == DatePrecision.YEAR:
+        return (value.month, value.day) == (1, 1)
+    return True
 
 
 class Party(models.Model):
@@ -252,6 +321,12 @@ class Party(models.Model):
     )
     signatory_title = models.CharField(
         _("signatory's title"), max_length=200, blank=True, help_text=_("e.g. 代表取締役社長 (a title, not a name)")
+    )
+    branch = models.CharField(
+        _("branch office"),
+        max_length=200,
+        blank=True,
+        help_text=_("The branch that signed for the organization, e.g. 京阪支社."),
     )
     signed_on = models.DateField(_("signed on"), null=True, blank=True, validators=PLAUSIBLE)
 

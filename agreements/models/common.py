@@ -36,15 +36,32 @@ PLAUSIBLE = [validate_plausible_date]
 
 
 def zero_budget_field():
-    """A zero-budget flag derived by the database from municipal_cost_jpy (never set by hand)."""
+    """A zero-budget flag derived by the database from municipal_cost_jpy (never set by hand).
+
+    True when the cost is stated as 0, false when it is stated and not 0, NULL when the cost is
+    unknown (NULL): an unknown cost is never counted as a zero-budget project.
+    """
     return models.GeneratedField(
         expression=models.Case(
+            models.When(municipal_cost_jpy__isnull=True, then=models.Value(None, output_field=models.BooleanField())),
             models.When(municipal_cost_jpy=0, then=models.Value(True)),
             default=models.Value(False),
+            output_field=models.BooleanField(),
         ),
-        output_field=models.BooleanField(),
+        output_field=models.BooleanField(null=True),
         db_persist=True,
         verbose_name=_("zero-budget"),
+    )
+
+
+def municipal_cost_field():
+    """The municipality's cost in yen: empty when unknown, 0 for a zero-budget project."""
+    return models.PositiveBigIntegerField(
+        _("municipal cost (yen)"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Empty: unknown. 0: a zero-budget project."),
     )
 
 

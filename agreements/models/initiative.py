@@ -17,6 +17,7 @@ from .common import (
     PLAUSIBLE,
     check_dates_in_order,
     dates_in_order,
+    municipal_cost_field,
     raise_if,
     validate_upload_size,
     zero_budget_field,
@@ -48,7 +49,7 @@ class Initiative(models.Model):
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True, validators=PLAUSIBLE)
     ends_on = models.DateField(_("ends on"), null=True, blank=True, validators=PLAUSIBLE)
-    municipal_cost_jpy = models.PositiveBigIntegerField(_("municipal cost (yen)"), default=0)
+    municipal_cost_jpy = municipal_cost_field()
     zero_budget = zero_budget_field()
     in_kind_value_jpy = models.PositiveBigIntegerField(_("in-kind value (yen)"), null=True, blank=True)
     journey_before = models.TextField(

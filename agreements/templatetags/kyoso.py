@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats, translation
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -19,6 +20,35 @@ def yen(value):
         return "—"
     number = f"{int(value):,}"
     return f"{number}円" if translation.get_language() == "ja" else f"¥{number}"
+
+
+@register.filter
+def cost(value):
+    """A municipal cost: yen when stated (0 included); 「不明」/"Unknown" when the city did not say."""
+    if value in (None, ""):
+        return _("Unknown")
+    return yen(value)
+
+
+MONTHS_EN = [datetime.date(2000, m, 1).strftime("%B") for m in range(1, 13)]
+
+
+def date_display(value, precision="day") -> str:
+    """A date as precise as it is known: 2022年3月 / March 2022 for month precision, never an invented day."""
+    if not isinstance(value, datetime.date):
+        return "—"
+    if precision == "day":
+        return jdate(value)
+    japanese = translation.get_language() == "ja"
+    if precision == "month":
+        return f"{value.year}年{value.month}月" if japanese else f"{MONTHS_EN[value.month - 1]} {value.year}"
+    return f"{value.year}年" if japanese else str(value.year)
+
+
+@register.filter
+def signed_on_display(agreement) -> str:
+    """``{{ agreement|signed_on_display }}``: the signing date at its precision (day, month or year)."""
+    return date_display(agreement.signed_on, getattr(agreement, "signed_on_precision", "day") or "day")
 
 
 @register.filter

@@ -1,11 +1,13 @@
+import json
+
 from django.db import models
-from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models import Aggregate, Case, F, JSONField, OuterRef, Subquery, Value, When
 from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
-from agreements.history import parent_shown, parent_shown_q
+from agreements.history import is_member, parent_shown, parent_shown_q
 from agreements.models import (
     Agreement,
     CooperationField,
@@ -17,7 +19,7 @@ from agreements.models import (
     Party,
     ProgressUpdate,
 )
-from agreements.querysets import agreement_member_q, agreement_visible_q
+from agreements.querysets import NOTHING, agreement_member_q, agreement_visible_q
 from partnerships.access import access_for
 from partnerships.models import Department, Municipality, Organization
 
@@ -46,6 +48,9 @@ class PartySerializer(ValidatedModelSerializer):
     organization_corporate_number = serializers.CharField(
         source="organization.corporate_number", read_only=True, allow_null=True, help_text="法人番号"
     )
+    organization_municipality = serializers.SerializerMethodField(
+        help_text="6-digit local government code when the party is a municipality or prefecture itself"
+    )
 
     class Meta:
         model = Party
@@ -54,19 +59,35 @@ class PartySerializer(ValidatedModelSerializer):
             "organization",
             "organization_name",
             "organization_corporate_number",
+            "organization_municipality",
             "role",
             "signatory_title",
+            "branch",
             "signed_on",
         ]
 
     immutable_fields = ("organization",)
+
+    def get_organization_municipality(self, party) -> str | None:
+        # Read only for a public body (rare), so lists of ordinary partners cost no extra query.
+        organization = party.organization
+        return organization.municipality.code if organization.municipality_id else None
 
     def prepare_instance(self, instance):
         if instance.agreement_id is None and "agreement" in self.context:
             instance.agreement = self.context["agreement"]
 
 
+def zero_budget_field():
+    return serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text="true: cost stated as 0; false: a stated cost above 0; null: cost unknown",
+    )
+
+
 class AgreementSerializer(ValidatedModelSerializer):
+    zero_budget = zero_budget_field()
     municipality = serializers.SlugRelatedField(
         slug_field="code", queryset=Municipality.objects.all(), help_text="6-digit local government code"
     )
@@ -86,6 +107,12 @@ class AgreementSerializer(ValidatedModelSerializer):
         help_text="codes of the cooperation fields, e.g. childcare, dx_public_services",
     )
     parties = PartySerializer(many=True, read_only=True)
+    source_columns = serializers.JSONField(
+        read_only=True,
+        allow_null=True,
+        help_text="columns of the city's list with no Kyoso field, {header: text}: for members of the "
+        "agreement only (null for other readers)",
+    )
 
     immutable_fields = ("municipality",)
     clean_exclude = ("public_id",)
@@ -104,9 +131,12 @@ class AgreementSerializer(ValidatedModelSerializer):
             "department",
             "parent",
             "fields",
+            "fields_text",
             "signed_on",
+            "signed_on_precision",
             "starts_on",
             "ends_on",
+            "period_text",
             "auto_renewal",
             "renewal_term_months",
             "selection_method",
@@ -114,12 +144,21 @@ class AgreementSerializer(ValidatedModelSerializer):
             "partner_contribution_jpy",
             "zero_budget",
             "data_sharing_terms",
+            "source_ref",
+            "title_generated",
+            "source_columns",
             "published",
             "published_at",
             "parties",
             "updated_at",
         ]
         read_only_fields = ["public_id", "status", "zero_budget", "published", "published_at", "updated_at"]
+        extra_kwargs = {
+            "municipal_cost_jpy": {"help_text": "yen; null: unknown (the city did not say); 0: a zero-budget project"},
+            "signed_on_precision": {
+                "help_text": "day, month or year: with month or year, signed_on is the first day of that month or year"
+            },
+        }
 
     scoped_fields = {"parent": visible_agreements}
 
@@ -127,6 +166,8 @@ class AgreementSerializer(ValidatedModelSerializer):
         data = super().to_representation(agreement)
         if data["parent"] is not None and not parent_shown(agreement.parent, _reader(self)):
             data["parent"] = None  # an unpublished parent is named to its city's officers only
+        if agreement.pk is None or not is_member(_reader(self), agreement):
+            data["source_columns"] = None  # the city's raw columns: members of the agreement only
         return data
 
 
@@ -181,9 +222,12 @@ AGREEMENT_COLUMNS = (
     "kind",
     "status",
     "department_id",
+    "fields_text",
     "signed_on",
+    "signed_on_precision",
     "starts_on",
     "ends_on",
+    "period_text",
     "auto_renewal",
     "renewal_term_months",
     "selection_method",
@@ -191,12 +235,14 @@ AGREEMENT_COLUMNS = (
     "partner_contribution_jpy",
     "zero_budget",
     "data_sharing_terms",
+    "source_ref",
+    "title_generated",
     "published",
     "published_at",
     "updated_at",
 )
 _PARTY_COLUMNS = ("role", "id", "organization_id", "organization__name", "organization__corporate_number")
-_PARTY_COLUMNS += ("signatory_title", "signed_on")
+_PARTY_COLUMNS += ("organization__municipality__code", "signatory_title", "branch", "signed_on")
 
 
 def agreement_values(queryset, *, reader=None):
@@ -205,6 +251,7 @@ def agreement_values(queryset, *, reader=None):
     parents = Agreement.objects.filter(parent_shown_q(reader, prefix=""), pk=OuterRef("parent_id"))
     return queryset.values(
         *AGREEMENT_COLUMNS,
+        source_columns_shown=_members_source_columns(reader),
         municipality_code=Subquery(Municipality.objects.filter(pk=OuterRef("municipality_id")).values("code")),
         parent_public_id=Subquery(parents.values("public_id")),
         field_rows=_json_rows(
@@ -214,14 +261,24 @@ def agreement_values(queryset, *, reader=None):
     )
 
 
-def _party(role, pk, organization, name, number, title, signed) -> dict:
+def _members_source_columns(reader):
+    """The city's raw columns for members of the agreement, NULL for every other reader (in SQL)."""
+    member = agreement_member_q(reader)
+    if member == NOTHING:
+        return Value(None, output_field=JSONField())
+    return Case(When(member, then=F("source_columns")), default=Value(None), output_field=JSONField())
+
+
+def _party(role, pk, organization, name, number, public_body, title, branch, signed) -> dict:
     return {
         "id": pk,
         "organization": organization,
         "organization_name": name,
         "organization_corporate_number": number,
+        "organization_municipality": public_body,
         "role": role,
         "signatory_title": title,
+        "branch": branch,
         "signed_on": signed,  # already ISO 8601 text in JSON
     }
 
@@ -245,9 +302,12 @@ def agreements_data(rows) -> list[dict]:
             "department": r["department_id"],
             "parent": r["parent_public_id"],
             "fields": [code for _order, code in sorted(r["field_rows"] or ())],
+            "fields_text": r["fields_text"],
             "signed_on": _date(r["signed_on"]),
+            "signed_on_precision": r["signed_on_precision"],
             "starts_on": _date(r["starts_on"]),
             "ends_on": _date(r["ends_on"]),
+            "period_text": r["period_text"],
             "auto_renewal": r["auto_renewal"],
             "renewal_term_months": r["renewal_term_months"],
             "selection_method": r["selection_method"],
@@ -255,6 +315,9 @@ def agreements_data(rows) -> list[dict]:
             "partner_contribution_jpy": r["partner_contribution_jpy"],
             "zero_budget": r["zero_budget"],
             "data_sharing_terms": r["data_sharing_terms"],
+            "source_ref": r["source_ref"],
+            "title_generated": r["title_generated"],
+            "source_columns": _json_value(r["source_columns_shown"]),
             "published": r["published"],
             "published_at": _datetime(r["published_at"]),
             "parties": [_party(*party) for party in sorted(r["party_rows"] or (), key=lambda p: (p[0], p[1]))],
@@ -264,11 +327,19 @@ def agreements_data(rows) -> list[dict]:
     ]
 
 
+def _json_value(value):
+    """A JSON column read through a CASE may come back as text (SQLite): decode it."""
+    if isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
 class AgreementTransitionSerializer(serializers.Serializer):
     signed_on = serializers.DateField(required=False, help_text="signature date, when activating")
 
 
 class InitiativeSerializer(ValidatedModelSerializer):
+    zero_budget = zero_budget_field()
     agreement = serializers.SlugRelatedField(slug_field="public_id", queryset=Agreement.objects.all())
     field = serializers.SlugRelatedField(
         slug_field="code", queryset=CooperationField.objects.all(), required=False, allow_null=True

@@ -9,6 +9,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
     prefecture = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     parent_city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     corporate_number = serializers.CharField(read_only=True, help_text="法人番号, derived from the code")
+    successor = serializers.SerializerMethodField(help_text="code of the municipality it was merged into")
 
     class Meta:
         model = Municipality
@@ -24,7 +25,14 @@ class MunicipalitySerializer(serializers.ModelSerializer):
             "population",
             "population_counted_on",
             "corporate_number",
+            "valid_from",
+            "valid_until",
+            "successor",
         ]
+
+    def get_successor(self, municipality) -> str | None:
+        # Read only for a merged municipality (few), so the list costs no query per row otherwise.
+        return municipality.successor.code if municipality.successor_id else None
 
 
 class OrganizationSerializer(ValidatedModelSerializer):
@@ -35,8 +43,26 @@ class OrganizationSerializer(ValidatedModelSerializer):
         allow_null=True,
         help_text="6-digit code of the prefecture, e.g. 270008",
     )
+    municipality = serializers.SerializerMethodField(
+        help_text="6-digit code when the organization is a municipality or prefecture itself (a public body)"
+    )
 
     class Meta:
         model = Organization
-        fields = ["id", "corporate_number", "name", "kana", "name_en", "kind", "industry", "prefecture", "website"]
+        fields = [
+            "id",
+            "corporate_number",
+            "name",
+            "kana",
+            "name_en",
+            "kind",
+            "industry",
+            "prefecture",
+            "website",
+            "municipality",
+        ]
         extra_kwargs = {"corporate_number": {"required": False, "allow_null": True, "allow_blank": True}}
+
+    def get_municipality(self, organization) -> str | None:
+        # Read only for a public body (few), so the list costs no query per row otherwise.
+        return organization.municipality.code if organization.municipality_id else None

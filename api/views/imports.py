@@ -6,13 +6,32 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from agreements.choices import AgreementKind
 from imports.models import ImportJob
+from imports.recognition import FIELDS
 from imports.services import import_job_create
 from imports.template import template_csv, template_xlsx
 from partnerships.access import access_for
 from partnerships.models import Municipality, Role
 
 from ..pagination import StandardPagination
+
+
+def _validate_mapping(value):
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise serializers.ValidationError('Give {"header": "field"} with text keys and values.')
+    unknown = sorted({v for v in value.values() if v and v not in FIELDS})
+    if unknown:
+        raise serializers.ValidationError(
+            f'Not a field: {", ".join(unknown)}. Fields: {", ".join(sorted(FIELDS))}; "" keeps a column.'
+        )
+    return value
+
+
+def _validate_kind(value):
+    if value and value not in AgreementKind.values:
+        raise serializers.ValidationError(f"Give one of: {', '.join(AgreementKind.values)}.")
+    return value
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -23,6 +42,24 @@ class ImportJobSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True, help_text="CSV (UTF-8, UTF-8 with BOM or CP932) or XLSX")
     progress = serializers.IntegerField(read_only=True, help_text="percent of rows checked")
     dry_run = serializers.BooleanField(default=True)
+    mapping = serializers.JSONField(
+        required=False,
+        validators=[_validate_mapping],
+        default=dict,
+        help_text='Corrections to the recognised columns, {"header": "field"} (or {"3": "field"} by column '
+        'number); "" keeps the column as it is. The fields are listed in docs/imports.md; the detail\'s '
+        "`result.mapping` shows what was recognised.",
+    )
+    # A CharField, not a ChoiceField: a second enum of the agreement kinds would collide in the schema.
+    default_kind = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20,
+        validators=[_validate_kind],
+        help_text="The kind of the rows whose title says nothing about it: comprehensive, individual, memorandum "
+        "or other (default: other).",
+    )
     error_count = serializers.IntegerField(read_only=True, help_text="every error found (`errors` lists the first 200)")
 
     class Meta:
@@ -33,6 +70,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "file",
             "original_name",
             "dry_run",
+            "mapping",
+            "default_kind",
             "status",
             "progress",
             "rows_total",
@@ -55,6 +94,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
         ]
 
 
+# What a list shows of a job's result: counts. The mapping, the notes and the ids are in the detail.
+LIST_RESULT_KEYS = ("rows", "errors", "created", "updated", "dry_run")
+
+
 class ImportJobListSerializer(ImportJobSerializer):
     """An import in a list: counts only. The errors and the imported ids are in the detail."""
 
@@ -66,7 +109,7 @@ class ImportJobListSerializer(ImportJobSerializer):
         fields = [f for f in ImportJobSerializer.Meta.fields if f != "errors"]
 
     def get_result(self, job) -> dict:
-        return {key: value for key, value in (job.result or {}).items() if key != "public_ids"}
+        return {key: value for key, value in (job.result or {}).items() if key in LIST_RESULT_KEYS}
 
 
 class ImportJobViewSet(
@@ -80,7 +123,13 @@ class ImportJobViewSet(
     is checked with the same rules as the API; the rows are imported all together or not at all. A file
     of more than 20,000 rows (the setting KYOSO_IMPORT_MAX_ROWS) is refused with one error. The list is
     paginated and gives counts only. The template (Japanese columns) is at /imports/template/?type=xlsx
-    (or csv)."""
+    (or csv).
+
+    A city's own list is read as published: the detail's `result.mapping` shows which column was read as
+    which field ([{column, header, field, label}]; field "" = kept as a source column), and `result.notes`
+    what the dry run found: `headings` skipped, `new_organizations` to create, `near_matches` proposed
+    (never merged), `public_bodies` matched, `generated_titles`, `fields_mapped`, `periods_kept`,
+    `dates_kept`. To correct the mapping, POST again with `mapping` (a JSON object)."""
 
     serializer_class = ImportJobSerializer
     pagination_class = StandardPagination
@@ -104,7 +153,12 @@ class ImportJobViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         job = import_job_create(
-            municipality=data["municipality"], uploaded=data["file"], by=request.user, dry_run=data["dry_run"]
+            municipality=data["municipality"],
+            uploaded=data["file"],
+            by=request.user,
+            dry_run=data["dry_run"],
+            mapping=data.get("mapping") or {},
+            default_kind=data.get("default_kind") or "",
         )
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 

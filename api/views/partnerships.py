@@ -19,13 +19,16 @@ from .base import CopyCsvMixin, HistoryMixin
 @extend_schema_view(
     list=extend_schema(
         summary="List municipalities",
-        description="All 47 prefectures, 1,741 municipalities and 175 wards, by 全国地方公共団体コード.",
+        description=(
+            "All 47 prefectures, 1,741 municipalities and 171 wards, and the wards abolished since "
+            "(valid_until, successor); current ones first."
+        ),
     ),
     retrieve=extend_schema(summary="A municipality by its 6-digit code"),
 )
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
-    # prefecture and parent_city are shown as codes: joined instead of two queries per row
-    queryset = Municipality.objects.select_related("prefecture", "parent_city").order_by("code")
+    # prefecture, parent_city and successor are shown as codes: joined instead of three queries per row
+    queryset = Municipality.objects.select_related("prefecture", "parent_city", "successor").order_by("code")
     serializer_class = MunicipalitySerializer
     filterset_class = MunicipalityFilterSet
     pagination_class = StandardPagination
@@ -59,8 +62,8 @@ class OrganizationViewSet(
 
     def get_queryset(self):
         access = access_for(self.request.user)
-        # prefecture is shown as its code: joined instead of one query per row
-        queryset = Organization.objects.select_related("prefecture").order_by("id")
+        # prefecture and the public body it is are shown as codes: joined instead of queries per row
+        queryset = Organization.objects.select_related("prefecture", "municipality").order_by("id")
         if not (access.is_superuser or access.officer_roles or access.partner_roles):
             queryset = queryset.filter(pk__in=Party.objects.filter(agreement__published=True).values("organization_id"))
         return queryset

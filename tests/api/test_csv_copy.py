@@ -12,12 +12,14 @@ from django.db import connection
 from agreements.csv_copy import copy_csv
 from agreements.exports import DATASETS, published_querysets
 from api.csv import stream_csv
+from partnerships.services import organization_for_public_body
 from tests.api.conftest import client_for
 from tests.factories import (
     AgreementFactory,
     DeliverableFactory,
     InitiativeFactory,
     MeasurementFactory,
+    MunicipalityFactory,
     OrganizationFactory,
     OutcomeIndicatorFactory,
     PartyFactory,
@@ -50,6 +52,26 @@ def awkward(city, postgres_only):
         partner_contribution_jpy=None,
     )
     AgreementFactory(municipality=city, published=True, published_at=WHEN, ends_on=None, kind="memorandum")
+    # issue 11: a month-only signing, a stated zero cost (the others' costs are unknown: empty cells),
+    # the city's texts as written, and a party that is another city (a public body) signing by a branch
+    listed = AgreementFactory(
+        municipality=city,
+        published=True,
+        published_at=WHEN,
+        signed_on=datetime.date(2022, 3, 1),
+        signed_on_precision="month",
+        starts_on=datetime.date(2022, 4, 1),
+        municipal_cost_jpy=0,
+        period_text="締結日から1年間, 自動更新",
+        fields_text='防災、"子育て"',
+        source_ref="12",
+        title_generated=True,
+    )
+    PartyFactory(
+        agreement=listed,
+        organization=organization_for_public_body(municipality=MunicipalityFactory(code="272183", name="大東市")),
+        branch="本庁",
+    )
     agreement.fields.set([cooperation_field("childcare"), cooperation_field("dx_public_services")])
     lead = OrganizationFactory(name="株式会社,カンマ", kana="")
     PartyFactory(agreement=agreement, organization=lead, role="lead_partner", signatory_title='"社長"')

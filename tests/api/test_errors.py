@@ -87,7 +87,7 @@ def test_duplicate_measurement_period(world, editor):
     [
         ("/api/v1/agreements/", "municipality=2722"),
         ("/api/v1/agreements/", "prefecture=osaka"),
-        ("/api/v1/agreements/", "organization=123"),
+        ("/api/v1/agreements/", "organization=1234567890123"),  # a 法人番号 with a wrong check digit
         ("/api/v1/agreements/", "signed_after=yesterday"),
         ("/api/v1/agreements/", "status=sleeping"),
         ("/api/v1/agreements/", "zero_budget=perhaps"),

@@ -2,6 +2,7 @@
 speed; its JSON must stay exactly the serializer's, and deep pages must be the pages OFFSET gives."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -36,6 +37,13 @@ def varied(city):
         partner_contribution_jpy=3_000_000,
         auto_renewal=True,
         renewal_term_months=12,
+        source_columns={"備考": "市の一覧の列"},
+        signed_on=datetime.date(2024, 3, 1),
+        signed_on_precision="month",
+        period_text="締結日から1年間",
+        fields_text="教育、子育て",
+        source_ref="7",
+        title_generated=True,
     )
     bare = AgreementFactory(municipality=city, signed_on=None, starts_on=None, ends_on=None, municipal_cost_jpy=500)
     child.fields.set([cooperation_field("education"), cooperation_field("childcare"), cooperation_field("other")])
@@ -46,6 +54,11 @@ def varied(city):
     PartyFactory(agreement=child, organization=OrganizationFactory(), role="independent_monitor")
     PartyFactory(agreement=parent, organization=OrganizationFactory(), role="partner")
     return [parent, child, bare]
+
+
+def _as(user) -> dict:
+    """The serializer's context for a reader (None: the public)."""
+    return {"request": SimpleNamespace(user=user)}
 
 
 def test_fast_representation_equals_the_serializer(varied):
@@ -65,8 +78,11 @@ def test_api_list_equals_the_serializer(varied, approver):
     for user, visible in ((None, Agreement.objects.filter(published=True)), (approver, Agreement.objects.all())):
         response = client_for(user).get("/api/v1/agreements/?ordering=public_id")
         assert response.status_code == 200
-        expected = AgreementSerializer(visible.order_by("public_id"), many=True).data
+        expected = AgreementSerializer(visible.order_by("public_id"), many=True, context=_as(user)).data
         assert response.json()["results"] == [dict(item) for item in expected]
+        shown = {item["public_id"]: item["source_columns"] for item in response.json()["results"]}
+        # the city's raw columns: the member reads them, the public reads null
+        assert shown[varied[1].public_id] == ({"備考": "市の一覧の列"} if user else None)
 
 
 def test_every_page_of_a_long_list_is_the_offset_page(city):
@@ -109,7 +125,7 @@ def test_detail_equals_the_serializer_with_the_same_etag(varied, approver):
 
     child = varied[1]
     response = client_for(approver).get(f"/api/v1/agreements/{child.public_id}/")
-    expected = dict(AgreementSerializer(child).data)
+    expected = dict(AgreementSerializer(child, context=_as(approver)).data)
     assert response.json() == expected
     assert response["ETag"] == etag_for(expected)
     again = client_for(approver).get(f"/api/v1/agreements/{child.public_id}/", HTTP_IF_NONE_MATCH=response["ETag"])

@@ -86,7 +86,10 @@ def test_statistics_over_published_data(city, other_city, organization):
     stats = response.json()
     assert stats["agreements"] == 2 and stats["zero_budget"] == 1 and stats["zero_budget_share"] == 0.5
     assert stats["partner_contribution_jpy"] == 1_000_000
-    assert stats["by_prefecture"] == [{"prefecture": "27", "name": "大阪府", "agreements": 2, "zero_budget": 1}]
+    assert stats["by_prefecture"] == [
+        {"prefecture": "27", "name": "大阪府", "agreements": 2, "zero_budget": 1, "cost_known": 2}
+    ]
+    assert stats["zero_budget_detail"] == {"count": 1, "known": 2, "unknown": 0, "share": 0.5}
     assert {m["municipality"] for m in stats["by_municipality"]} == {"272299", "272183"}
     assert stats["by_field"] == [{"field": "childcare", "name": "子育て", "agreements": 1}]
     assert stats["by_kind"] == {"comprehensive": 1, "memorandum": 1}

@@ -208,7 +208,9 @@ def test_import_page_follows_the_job_under_the_real_csp(browser, live_server, ed
         with listing.open("w", encoding="utf-8-sig", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(HEADERS)
-            writer.writerow(["", "", "包括連携協定", "", "", "", "2024/13/1"] + [""] * (len(HEADERS) - 7))
+            row = dict.fromkeys(HEADERS, "") | {"協定種別": "包括連携協定", "締結日": "2024/13/1"}
+            row["連携先法人番号"] = "1234567890123"  # a wrong check digit
+            writer.writerow([row[h] for h in HEADERS])
         log_in(page, "editor")
         page.goto("/workspace/imports/")
         page.set_input_files("input[name=file]", str(listing))
@@ -218,7 +220,7 @@ def test_import_page_follows_the_job_under_the_real_csp(browser, live_server, ed
         import_run(ImportJob.objects.get())  # what the worker does
         page.locator("table").wait_for(timeout=20_000)  # the page reloaded by itself with the report
         assert page.locator("[data-poll-url]").count() == 0
-        assert page.locator("main table tbody tr").count() >= 2  # 協定名 missing, 締結日 not a date
+        assert page.locator("main table tbody tr").count() >= 2  # 締結日 not a date, 法人番号 check digit wrong
         screenshot(page, "workspace-import-report")
         assert refused == []  # (axe-core itself cannot be injected under this CSP: see the test above)
     finally:

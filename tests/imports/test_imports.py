@@ -96,7 +96,7 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_changes(city, editor, 
     before = Agreement.objects.count()
     rows = [
         row(協定名="良い行"),  # row 2: fine on its own
-        row(協定ID="272299-2024-050"),  # row 3: already in Kyoso
+        row(協定ID="272299-2024-050"),  # row 3: already in Kyoso — an update, not an error
         row(開始日="2025-04-01", 終了日="2024-03-31"),  # row 4: reversed dates
         row(市の費用_円="-5000"),  # row 5: negative yen
         row(連携先法人番号="5000020270008"),  # row 6: unknown organization
@@ -109,7 +109,6 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_changes(city, editor, 
     job = run(city, "bad.csv", csv_bytes(rows), by=editor)
     assert job.status == "failed"
     assert {
-        (3, "協定ID"),
         (4, "終了日"),
         (5, "市の費用_円"),
         (6, "連携先法人番号"),
@@ -118,28 +117,28 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_changes(city, editor, 
         (10, "締結日"),
         (11, "協定ID"),
     } <= errors_of(job)
-    assert not any(e["row"] == 2 for e in job.errors)
+    assert not any(e["row"] in (2, 3) for e in job.errors)
     assert Agreement.objects.count() == before  # all or nothing
     messages = {(e["row"], e["column"]): e["message"] for e in job.errors}
     assert "end date" in messages[(4, "終了日")]
     assert "twice" in messages[(8, "協定ID")] and "row 7" in messages[(8, "協定ID")]
 
 
-def test_missing_and_unknown_columns(city, editor):
+def test_missing_and_unknown_columns_are_not_refused_and_unknown_ones_are_kept(city, editor):
     content = csv_bytes([["x", "y"]], headers=["協定名", "色"])
     job = run(city, "odd.csv", content, by=editor)
-    assert (1, "協定種別") in errors_of(job) and (1, "色") in errors_of(job)
+    assert job.status == "succeeded", job.errors
+    assert [(m["header"], m["field"]) for m in job.result["mapping"]] == [("協定名", "title"), ("色", "")]
+    agreement = Agreement.objects.get()
+    # no kind column: the default (other); no date: a draft; the column with no field kept as written
+    assert (agreement.kind, agreement.status, agreement.source_columns) == ("other", "draft", {"色": "y"})
 
 
 def test_dry_run_checks_and_imports_nothing(city, editor, partner_org):
     job = run(city, "list.csv", csv_bytes([row()]), by=editor, dry_run=True)
-    assert job.status == "succeeded" and job.result == {
-        "rows": 1,
-        "errors": 0,
-        "created": 0,
-        "dry_run": True,
-        "public_ids": [],
-    }
+    assert job.status == "succeeded"
+    assert job.result | {"rows": 1, "errors": 0, "created": 0, "dry_run": True, "public_ids": []} == job.result
+    assert {m["header"]: m["field"] for m in job.result["mapping"]}["連携先法人番号"] == "partner_numbers"
     assert not Agreement.objects.exists()
 
 
@@ -153,11 +152,18 @@ def test_individual_agreement_under_a_parent_in_the_same_file(city, editor, part
     assert Agreement.objects.get(public_id="272299-2024-011").parent.public_id == "272299-2024-010"
 
 
-def test_department_must_exist_and_publishing_needs_an_approver(city, editor, approver, partner_org):
+def test_departments_are_matched_or_created_and_publishing_needs_an_approver(city, editor, approver, partner_org):
+    from partnerships.models import Department
+
     DepartmentFactory(municipality=city, name="企画課")
     rows = [row(担当課="企画課", 公開="はい"), row(担当課="未登録課")]
     job = run(city, "list.csv", csv_bytes(rows), by=editor)
-    assert {(2, "公開"), (3, "担当課")} <= errors_of(job)
+    assert errors_of(job) == {(2, "公開")}
+    job = run(city, "list.csv", csv_bytes([row(担当課="未登録課")]), by=editor)
+    assert job.status == "succeeded", job.errors
+    assert job.result["notes"]["new_departments"] == [{"name": "未登録課", "row": 2}]
+    assert Agreement.objects.get().department == Department.objects.get(municipality=city, name="未登録課")
+    Agreement.objects.all().delete()
     job = run(city, "list.csv", csv_bytes([row(担当課="企画課", 公開="はい")]), by=approver)
     assert job.status == "succeeded", job.errors
     assert Agreement.objects.get().published

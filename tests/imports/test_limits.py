@@ -367,7 +367,7 @@ def test_the_list_of_imports_is_paginated_and_gives_counts_not_errors(city, edit
     first = body["results"][0]
     assert "errors" not in first and "public_ids" not in first["result"]
     assert first["error_count"] == 9000
-    assert first["result"] == {"rows": 3000, "errors": 9000, "created": 0, "dry_run": True}
+    assert first["result"] == {"rows": 3000, "errors": 9000, "created": 0, "updated": 0, "dry_run": True}
     assert len(client.get(body["next"]).json()["results"]) == 11
 
     detail = client.get(f"/api/v1/imports/{heavy.pk}/")

@@ -1,4 +1,5 @@
-"""load_municipalities: the whole national list, idempotent, and strict about check digits."""
+"""load_municipalities: the whole national list, idempotent, and strict about check digits. The
+amendments after the list's snapshot (浜松市's wards, 2024) are in tests/partnerships/test_amendments.py."""
 
 from io import StringIO
 
@@ -24,7 +25,9 @@ def test_loads_every_prefecture_municipality_and_ward():
     kinds = Municipality.objects.values_list("kind", flat=True)
     assert Municipality.objects.prefectures().count() == 47
     assert len([k for k in kinds if k not in ("prefecture", "ward")]) == 1741
-    assert Municipality.objects.filter(kind="ward").count() == 175
+    # japancode's 175 wards + 浜松市's 3 new ones (2024); 7 of them abolished, so 171 today.
+    assert Municipality.objects.filter(kind="ward").count() == 178
+    assert Municipality.objects.filter(kind="ward", valid_until__isnull=True).count() == 171
     assert Municipality.objects.filter(kind="designated_city").count() == 20
     assert Municipality.objects.filter(kind="special_ward").count() == 23
     city = Municipality.objects.get(code="272299")
@@ -37,9 +40,11 @@ def test_loads_every_prefecture_municipality_and_ward():
 def test_second_run_changes_nothing(capsys):
     call_command("load_municipalities")
     history = Municipality.history.count()
+    capsys.readouterr()
     call_command("load_municipalities")
-    assert "0 created, 0 updated, 1963 unchanged" in capsys.readouterr().out
-    assert Municipality.objects.count() == 1963
+    out = capsys.readouterr().out
+    assert "0 created, 0 updated, 1966 unchanged" in out and "; 0 given validity dates" in out
+    assert Municipality.objects.count() == 1966
     assert Municipality.history.count() == history
 
 

@@ -33,7 +33,8 @@ PINNED = {
     "search": (7, 11),
     "agreement": (13, 18),  # the public history reads the agreement's own versions: no extra query
     "municipality": (8, 12),
-    "organization": (6, 9),
+    # +1 since issue 11: the list of municipalities the organization works with (one GROUP BY query)
+    "organization": (7, 10),
     "document": (1, 1),
 }
 

@@ -5,6 +5,8 @@ import datetime
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import AgreementFactory, MunicipalityFactory, OrganizationFactory, PartyFactory, PrefectureFactory
@@ -81,6 +83,28 @@ def test_filter_by_organization_corporate_number(catalogue):
     assert titles(response) == {"防災訓練"}
 
 
+def test_filter_by_organization_id(catalogue):
+    response = client_in().get(f"/agreements/?organization={catalogue['partner'].pk}")
+    assert titles(response) == {"防災訓練"}
+
+
+@pytest.mark.parametrize(
+    "words", ["防災テック", "防災ﾃｯｸ", "（株）防災テック", "株式会社防災テック", "防災テック 訓練"]
+)
+def test_q_finds_agreements_by_partner_name(catalogue, words):
+    """The page searches partner names as the API does (same FilterSet): a half-width or abbreviated
+    spelling finds 株式会社防災テック's agreement."""
+    assert titles(client_in().get(f"/agreements/?q={words}")) == {"防災訓練"}
+
+
+def test_q_finds_a_real_partner_in_half_width_kana(city):
+    lawson = OrganizationFactory(name="株式会社ローソン", kana="ろーそん")
+    agreement = published(municipality=city, title="地域活性化包括連携協定")
+    PartyFactory(agreement=agreement, organization=lawson)
+    for words in ("ローソン", "ﾛｰｿﾝ", "ろーそん"):
+        assert "地域活性化包括連携協定" in client_in().get(f"/agreements/?q={words}").content.decode()
+
+
 def test_members_also_find_their_drafts(catalogue, viewer):
     assert "まだ下書き" in titles(client_in(user=viewer).get("/agreements/?published=false"))
     assert "まだ下書き" not in titles(client_in().get("/agreements/?published=false"))
@@ -91,7 +115,8 @@ def test_members_also_find_their_drafts(catalogue, viewer):
     [
         ("municipality=12", "Give a 6-digit local government code"),
         ("prefecture=osaka", "Give a 2-digit prefecture code"),
-        ("organization=123", "Give a 13-digit corporate number"),
+        ("organization=abc", "Give an organization id or a 13-digit corporate number"),
+        ("organization=1234567890123", "The check digit of 1234567890123 is wrong"),
         ("signed_after=yesterday", "Enter a valid date"),
         ("zero_budget=maybe", "Use true or false"),
         ("status=lost", "Select a valid choice"),
@@ -150,3 +175,24 @@ def _links(body: str) -> list[str]:
     import re
 
     return [html.unescape(href) for href in re.findall(r'href="([^"]+)"', body)]
+
+
+def test_searching_partners_adds_no_query(catalogue, city):
+    """q over partner names and organization by id are subqueries of the page's own queries: the
+    page costs what it costs unfiltered, however many partners match."""
+
+    def count(url):
+        client = client_in()
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    urls = ["/agreements/", "/agreements/?q=防災テック 訓練", f"/agreements/?organization={catalogue['partner'].pk}"]
+    before = [count(url) for url in urls]
+    for _ in range(3):
+        agreement = published(municipality=city, title="防災訓練の追加")
+        PartyFactory(agreement=agreement, organization=catalogue["partner"])
+        PartyFactory(agreement=agreement, organization=OrganizationFactory(name="防災テック販売株式会社"))
+    assert [count(url) for url in urls] == before
+    assert len(set(before)) == 1

@@ -193,7 +193,7 @@ def test_editor_adds_party_initiative_deliverable_and_kpi(login, editor, city):
 
     client.post(url("record-create", public_id, "initiatives"), {"title": "窓口の混雑解消", "status": "planned"})
     initiative = Initiative.objects.get(agreement=agreement)
-    assert initiative.municipal_cost_jpy == 0
+    assert initiative.municipal_cost_jpy is None  # left empty: unknown, never taken for 0 (zero-budget)
 
     response = client.post(
         url("record-create", public_id, "deliverables"),

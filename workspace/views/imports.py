@@ -1,5 +1,7 @@
 """Importing a municipality's list of agreements: upload (dry run first), follow the job's progress,
-read the row-by-row report, then import for real. Officer editors of the municipality only."""
+read the report — how each column was read, what will be created, matched or kept, and the errors row
+by row — correct the column mapping if needed (a new dry run), then import for real. Officer editors of
+the municipality only."""
 
 from pathlib import PurePath
 
@@ -12,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from imports.forms import MappingForm
 from imports.models import ImportJob, ImportStatus
 from imports.services import import_job_create
 from partnerships.access import access_for
@@ -63,6 +66,9 @@ def import_detail(request, pk):
     job = _job(request, pk)
     page = Paginator(job.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     finished = job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+    result = job.result or {}
+    mapping = result.get("mapping") or []
+    form = MappingForm(mapping=mapping, default_kind=job.default_kind) if finished and job.dry_run and mapping else None
     return render(
         request,
         "workspace/import_detail.html",
@@ -71,6 +77,9 @@ def import_detail(request, pk):
             "page": page,
             "finished": finished,
             "can_import": job.status == ImportStatus.SUCCEEDED and job.dry_run,
+            "mapping_form": form,
+            "notes": result.get("notes") or {},
+            "note_counts": result.get("note_counts") or {},
         },
     )
 
@@ -96,15 +105,35 @@ def import_status(request, pk):
 @officer_view
 @require_POST
 def import_confirm(request, pk):
-    """After a clean dry run: import the same file for real, as a new job."""
+    """After a clean dry run: import the same file for real, as a new job, read as the dry run read it.
+    With ``recheck``: a new dry run of the same file with the officer's corrections to the mapping."""
     job = _job(request, pk)
+    if "recheck" in request.POST and job.dry_run:
+        form = MappingForm(request.POST, mapping=(job.result or {}).get("mapping") or [])
+        if not form.is_valid():
+            for error in form.non_field_errors():
+                messages.error(request, error)
+            return redirect("workspace:import", pk=job.pk)
+        mapping = {**(job.mapping or {}), **form.overrides()}
+        return _again(request, job, dry_run=True, mapping=mapping, default_kind=form.cleaned_data["default_kind"])
     if not (job.status == ImportStatus.SUCCEEDED and job.dry_run):
         messages.error(request, _("Only a dry run that found no error can be imported."))
         return redirect("workspace:import", pk=job.pk)
+    return _again(request, job, dry_run=False, mapping=job.mapping, default_kind=job.default_kind)
+
+
+def _again(request, job, *, dry_run, mapping, default_kind):
     with job.file.open("rb") as stored:
         upload = File(stored, name=PurePath(job.original_name).name)
         try:
-            new_job = import_job_create(municipality=job.municipality, uploaded=upload, by=request.user, dry_run=False)
+            new_job = import_job_create(
+                municipality=job.municipality,
+                uploaded=upload,
+                by=request.user,
+                dry_run=dry_run,
+                mapping=mapping,
+                default_kind=default_kind,
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("workspace:import", pk=job.pk)
