@@ -30,7 +30,7 @@ def test_the_report_shows_the_mapping_and_the_notes_and_the_mapping_can_be_corre
     job = dry_run(city, editor, content)
     assert job.status == "succeeded", job.errors
     client.force_login(editor)
-    page = client.get(reverse("workspace:import", args=[job.pk])).content.decode()
+    page = client.get(reverse("workspace:import", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "How the columns were read" in page
     assert 'name="column_3"' in page and "kept as a source column" in page
     assert "Row 2: heading 「令和6年度」" in page
