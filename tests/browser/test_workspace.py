@@ -226,3 +226,30 @@ def test_import_page_follows_the_job_under_the_real_csp(browser, live_server, ed
         assert refused == []  # (axe-core itself cannot be injected under this CSP: see the test above)
     finally:
         context.close()
+
+
+def test_the_import_report_of_a_real_list_fits_a_phone(phone, editor, city):
+    """The report of a city's list as published (館林市: heading rows, partners and dates in one cell, public
+    bodies) — the column mapping, the notes and the mapping form — fits a 390 px screen."""
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports.models import ImportJob
+    from imports.services import import_job_create, import_run
+
+    listing = Path(__file__).resolve().parent.parent / "imports" / "real" / "102075_tatebayashi.csv"
+    import_job_create(
+        municipality=city,
+        uploaded=SimpleUploadedFile("協定一覧.csv", listing.read_bytes()),
+        by=editor,
+        dry_run=True,
+    )
+    job = ImportJob.objects.get()
+    import_run(job)  # what the worker does
+    log_in(phone, "editor")
+    phone.goto(f"/workspace/imports/{job.pk}/")
+    screenshot(phone, "phone-import-report-real-list")
+    assert phone.locator("main table").count() >= 1  # how the columns were read
+    assert "(cooperative;" not in phone.content()  # kinds by their labels, not their codes
+    assert _overflow(phone) <= 0
