@@ -18,6 +18,7 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from partnerships.access import access_for
 
+from .models import agreement_id_of
 from .querysets import EVERYTHING
 
 HISTORY_LIMIT = 500
@@ -165,21 +166,6 @@ def publication_windows(agreement_id: int) -> list[tuple]:
     return windows
 
 
-def _agreement_id(instance) -> int | None:
-    """The id of the agreement a record belongs to; None for an agreement or a record outside one."""
-    if instance._meta.label_lower == "agreements.agreement":
-        return None
-    if hasattr(instance, "agreement_id"):
-        return instance.agreement_id
-    if hasattr(instance, "initiative_id"):  # Deliverable
-        return instance.initiative.agreement_id
-    if hasattr(instance, "indicator_id"):  # Measurement
-        return instance.indicator.agreement_id
-    if hasattr(instance, "deliverable_id"):  # ProgressUpdate
-        return instance.deliverable.initiative.agreement_id
-    return None
-
-
 _CLOSE, _RECORD, _OPEN = 0, 1, 2  # at one moment: a window closes before, and opens after, a change
 
 
@@ -195,7 +181,7 @@ def public_history_entries(instance) -> list[dict]:
     was withdrawn lists nothing until the agreement is published again. A record's history starts
     when it first became public: its creation if it was created public, its publication otherwise."""
     label = instance._meta.label_lower
-    agreement_id = _agreement_id(instance)
+    agreement_id = None if label == "agreements.agreement" else agreement_id_of(instance)
     if agreement_id is None and label != "agreements.agreement" and label not in _PUBLIC_ON_THEIR_OWN:
         return []  # a record outside agreements that is not known to be public: nothing
     is_public, publication_fields = _PUBLIC_VERSION.get(label, (lambda r: True, ()))

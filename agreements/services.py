@@ -21,7 +21,16 @@ from partnerships.models import Role
 from partnerships.selectors import officers_of, partner_users_of
 
 from .choices import AGREEMENT_TRANSITIONS, AgreementStatus, AmendmentKind, DeliverableStatus, MeasuredBy, ReviewStatus
-from .models import Agreement, Amendment, Deliverable, Measurement, OutcomeIndicator, Party, ProgressUpdate
+from .models import (
+    Agreement,
+    Amendment,
+    Deliverable,
+    Measurement,
+    OutcomeIndicator,
+    Party,
+    ProgressUpdate,
+    agreement_id_of,
+)
 
 
 def _save(instance, *, by, exclude=None, **save_kwargs):
@@ -412,18 +421,15 @@ def measurement_return(*, measurement: Measurement, by, comment: str) -> Measure
 
 
 def agreement_of(instance) -> Agreement:
-    """The agreement a record belongs to, whatever the record."""
+    """The agreement a record belongs to, whatever the record (the path is ``agreement_id_of``'s)."""
     if isinstance(instance, Agreement):
         return instance
-    if hasattr(instance, "agreement_id"):
-        return instance.agreement
-    if hasattr(instance, "initiative_id"):  # Deliverable
-        return instance.initiative.agreement
-    if hasattr(instance, "indicator_id"):  # Measurement
-        return instance.indicator.agreement
-    if hasattr(instance, "deliverable_id"):  # ProgressUpdate
-        return instance.deliverable.initiative.agreement
-    raise TypeError(f"{type(instance).__name__} does not belong to an agreement")
+    if getattr(instance, "agreement_id", None) is not None and "agreement" in instance._state.fields_cache:
+        return instance.agreement  # already loaded with the record
+    agreement_id = agreement_id_of(instance)
+    if agreement_id is None:
+        raise TypeError(f"{type(instance).__name__} does not belong to an agreement")
+    return Agreement.objects.get(pk=agreement_id)
 
 
 @transaction.atomic
