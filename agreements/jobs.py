@@ -20,7 +20,7 @@ from partnerships.selectors import officers_of, partner_users_of
 
 from . import services
 from .choices import AgreementStatus
-from .models import Agreement, Deliverable, Measurement, ProgressUpdate
+from .models import Agreement, Deliverable, Measurement, ProgressUpdate, PublicChange
 
 
 def _deliverable_params(deliverable, **extra):
@@ -179,3 +179,12 @@ def agreements_dormancy_flag(*, today: datetime.date) -> int:
         elif agreement.dormant_since is not None:
             Agreement.objects.filter(pk=agreement.pk).update(dormant_since=None)
     return flagged
+
+
+def public_changes_prune(*, today: datetime.date) -> int:
+    """Delete processed public changes older than KYOSO_PUBLIC_CHANGES_RETENTION_DAYS (default 400: the
+    changes feed promises a year). Pending ones stay whatever their age. Returns how many went."""
+    first_kept = today - datetime.timedelta(days=settings.KYOSO_PUBLIC_CHANGES_RETENTION_DAYS)
+    limit = timezone.make_aware(datetime.datetime.combine(first_kept, datetime.time()))
+    deleted, _by_model = PublicChange.objects.filter(processed_at__isnull=False, created_at__lt=limit).delete()
+    return deleted

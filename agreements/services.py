@@ -23,14 +23,18 @@ from partnerships.selectors import officers_of, partner_users_of
 from .choices import AGREEMENT_TRANSITIONS, AgreementStatus, AmendmentKind, DeliverableStatus, MeasuredBy, ReviewStatus
 from .models import (
     Agreement,
+    AgreementSummary,
     Amendment,
     Deliverable,
     Measurement,
     OutcomeIndicator,
     Party,
     ProgressUpdate,
+    PublicChangeKind,
     agreement_id_of,
 )
+from .publicity import record_public_changes
+from .selectors import VERDICTS, kpi_verdict, latest_accepted_value
 
 
 def _save(instance, *, by, exclude=None, **save_kwargs):
@@ -47,6 +51,18 @@ def require_officer(user, municipality_id, role) -> None:
     ``user`` None is the system itself (nightly jobs). The workspace pages ask the same question."""
     if user is not None and not access_for(user).is_officer(municipality_id, at_least=role):
         raise PermissionDenied(_("You need the %(role)s role at this municipality.") % {"role": Role(role).label})
+
+
+def _public_change(agreement, *, was_published=False, kind=PublicChangeKind.CHANGED, children=False) -> None:
+    """Record the change if the public sees it (the agreement is published, or was until now): the
+    last step of every service, see ``agreements.publicity``. ``children``: the change shows in the
+    published individual agreements made under this one too (their releases name the parent)."""
+    if not (agreement.published or was_published):
+        return
+    ids = [agreement.pk]
+    if children:
+        ids += list(agreement.children.filter(published=True).values_list("pk", flat=True))
+    record_public_changes(ids, kind=kind)
 
 
 # --- agreements --------------------------------------------------------------------------------
@@ -124,6 +140,7 @@ def agreement_update(*, agreement, by, fields=None, **data) -> Agreement:
     _save(agreement, by=by)
     if fields is not None:
         agreement.fields.set(fields)
+    _public_change(agreement, children=True)
     return agreement
 
 
@@ -137,7 +154,9 @@ def _agreement_move(agreement, *, to, by, role=Role.EDITOR, **changes) -> Agreem
     for name, value in changes.items():
         setattr(agreement, name, value)
     agreement.status = to
-    return _save(agreement, by=by)
+    _save(agreement, by=by)
+    _public_change(agreement)
+    return agreement
 
 
 @transaction.atomic
@@ -178,6 +197,7 @@ def agreement_renew(*, agreement, ends_on, by=None) -> Agreement:
         kind=AmendmentKind.DURATION,
         description=description,
     )
+    _public_change(agreement)
     return agreement
 
 
@@ -195,6 +215,7 @@ def agreement_publish(*, agreement, by) -> Agreement:
         agreement.published = True
         agreement.published_at = timezone.now()
         _save(agreement, by=by)
+        _public_change(agreement, children=True)
     return agreement
 
 
@@ -206,21 +227,31 @@ def agreement_unpublish(*, agreement, by) -> Agreement:
         agreement.published = False
         agreement.published_at = None
         _save(agreement, by=by)
+        record_public_changes([agreement.pk], kind=PublicChangeKind.WITHDRAWN)
+        # its children stay published, but no longer name a parent the public cannot see
+        record_public_changes(agreement.children.filter(published=True).values_list("pk", flat=True))
     return agreement
 
 
 # --- partners' reports -------------------------------------------------------------------------
 
 
-def _require_partner_editor(user, organization_id):
-    if organization_id is None or not access_for(user).is_partner(organization_id, at_least=Role.EDITOR):
+def is_partner_editor(user, organization_id) -> bool:
+    """Whether the user may report for the organization (progress, values): an editor of it. The rule
+    of progress_update_submit and measurement_record, for pages to ask before offering the form."""
+    return organization_id is not None and access_for(user).is_partner(organization_id, at_least=Role.EDITOR)
+
+
+def require_partner_editor(user, organization_id) -> None:
+    """Refuse (PermissionDenied) unless ``is_partner_editor``."""
+    if not is_partner_editor(user, organization_id):
         raise PermissionDenied(_("Only an editor of the responsible organization can report on this."))
 
 
 @transaction.atomic
 def progress_update_submit(*, deliverable: Deliverable, by, progress, status, note="", evidence=None, met_on=None):
     """A partner reports progress on a deliverable its organization is responsible for."""
-    _require_partner_editor(by, deliverable.responsible_id)
+    require_partner_editor(by, deliverable.responsible_id)
     # One report at a time waits for review (constraint progress_update_one_pending): the deliverable's
     # row is locked so that a double submit checks for the first report only once it is stored.
     list(Deliverable.objects.select_for_update().filter(pk=deliverable.pk).values_list("pk"))
@@ -301,6 +332,7 @@ def progress_update_accept(*, update: ProgressUpdate, by, comment: str = "") -> 
         agreement=deliverable.initiative.agreement,
         comment=comment,
     )
+    _public_change(deliverable.initiative.agreement)
     return update
 
 
@@ -353,7 +385,7 @@ def measurement_record(*, indicator: OutcomeIndicator, by, measurement: Measurem
     if access.is_officer(municipality_id, at_least=Role.EDITOR):
         measurement.review_status = ReviewStatus.ACCEPTED
     else:
-        _require_partner_editor(by, indicator.reporter_id)
+        require_partner_editor(by, indicator.reporter_id)
         _check_partner_measurement(measurement)
         measurement.review_status = ReviewStatus.PENDING
     _save(measurement, by=by)
@@ -370,6 +402,8 @@ def measurement_record(*, indicator: OutcomeIndicator, by, measurement: Measurem
                 "organization": indicator.reporter.name,
             },
         )
+    else:
+        _public_change(indicator.agreement)
     return measurement
 
 
@@ -401,6 +435,8 @@ def _review_measurement(measurement, *, by, status, comment, verified=None):
         agreement=indicator.agreement,
         comment=comment,
     )
+    if status == ReviewStatus.ACCEPTED:
+        _public_change(indicator.agreement)
     return measurement
 
 
@@ -439,20 +475,36 @@ def agreement_record_save(*, instance, by):
     A new measurement is recorded by measurement_record (an officer's or a partner's value)."""
     if isinstance(instance, Measurement) and instance.pk is None:
         return measurement_record(indicator=instance.indicator, by=by, measurement=instance)
-    require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
+    agreement = agreement_of(instance)
+    require_officer(by, agreement.municipality_id, Role.EDITOR)
     if isinstance(instance, Measurement):
         _check_measurement_change(instance, by=by)
-    return _save(instance, by=by)
+    _save(instance, by=by)
+    _public_change(agreement)
+    return instance
 
 
 @transaction.atomic
 def agreement_record_delete(*, instance, by) -> None:
     """Delete a record under an agreement (its history is kept). Editors of the municipality only."""
-    require_officer(by, agreement_of(instance).municipality_id, Role.EDITOR)
+    agreement = agreement_of(instance)
+    require_officer(by, agreement.municipality_id, Role.EDITOR)
     if isinstance(instance, Party):
         _require_party_unused(instance)
     instance._history_user = by
     instance.delete()
+    if _is_public_record(instance):
+        _public_change(agreement, kind=PublicChangeKind.WITHDRAWN)
+
+
+def _is_public_record(instance) -> bool:
+    """Whether the public saw the record (with its published agreement): a private document, a value
+    not accepted, a progress report never are."""
+    if isinstance(instance, ProgressUpdate):
+        return False
+    if isinstance(instance, Measurement):
+        return instance.review_status == ReviewStatus.ACCEPTED
+    return getattr(instance, "public", True)
 
 
 def _require_party_unused(party) -> None:
@@ -482,5 +534,48 @@ def agreement_delete(*, agreement, by) -> None:
     refusal = agreement_delete_refusal(agreement=agreement)
     if refusal:
         raise ValidationError(refusal)
+    # Never published by the rule above; recorded anyway should the rule ever allow it (before the
+    # row goes: the outbox keeps its public id).
+    _public_change(agreement, kind=PublicChangeKind.WITHDRAWN)
     agreement._history_user = by
     agreement.delete()
+
+
+# --- the statistics summary (derived data, written by the outbox task) ---------------------------
+
+
+def agreement_summaries_refresh(*, agreement_ids) -> int:
+    """Recompute the KPI verdict counts of these agreements (one query for the verdicts, one upsert).
+
+    Derived data, not a user's change: no actor, no history. The rows of agreements that no longer
+    exist go with them (CASCADE). Returns the number of summaries written."""
+    ids = set(Agreement.objects.filter(pk__in=set(agreement_ids)).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    counts = {pk: dict.fromkeys(VERDICTS, 0) for pk in ids}
+    rows = (
+        OutcomeIndicator.objects.filter(agreement_id__in=ids)
+        .order_by()
+        .annotate(latest_value=latest_accepted_value())
+        .values_list("agreement_id", "direction", "baseline_value", "target_value", "latest_value")
+    )
+    for agreement_id, direction, baseline, target, value in rows.iterator(chunk_size=5000):
+        counts[agreement_id][kpi_verdict(direction, baseline, target, value)] += 1
+    now = timezone.now()
+    summaries = [
+        AgreementSummary(agreement_id=pk, indicators=sum(c.values()), updated_at=now, **c) for pk, c in counts.items()
+    ]
+    AgreementSummary.objects.bulk_create(
+        summaries,
+        update_conflicts=True,
+        unique_fields=["agreement"],
+        update_fields=["indicators", *VERDICTS, "updated_at"],
+    )
+    return len(summaries)
+
+
+def agreement_summaries_refresh_all(*, chunk: int = 5000) -> int:
+    """Recompute every agreement's summary (first install, a seeded database, a change of the verdict
+    rule). Returns the number of summaries written."""
+    ids = list(Agreement.objects.order_by("pk").values_list("pk", flat=True))
+    return sum(agreement_summaries_refresh(agreement_ids=ids[i : i + chunk]) for i in range(0, len(ids), chunk))

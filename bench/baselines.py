@@ -21,6 +21,7 @@ from rest_framework.routers import SimpleRouter
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from agreements.models import Agreement, Party
+from agreements.tables import AGREEMENTS
 from opendata import conf
 from opendata.ocds import _package_head
 
@@ -55,33 +56,8 @@ class NaiveAgreementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = [
-            "public_id",
-            "title",
-            "title_en",
-            "summary",
-            "summary_en",
-            "kind",
-            "status",
-            "municipality",
-            "department",
-            "parent",
-            "fields",
-            "signed_on",
-            "starts_on",
-            "ends_on",
-            "auto_renewal",
-            "renewal_term_months",
-            "selection_method",
-            "municipal_cost_jpy",
-            "partner_contribution_jpy",
-            "zero_budget",
-            "data_sharing_terms",
-            "published",
-            "published_at",
-            "parties",
-            "updated_at",
-        ]
+        # the product's keys (agreements.tables); the values are DRF's defaults, the naive way
+        fields = AGREEMENTS.json_keys
 
 
 class NaivePagination(PageNumberPagination):

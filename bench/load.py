@@ -6,7 +6,9 @@ Both report the same figures: requests, requests/s, errors (connection, timeouts
 latency percentiles p50 / p90 / p99 / max in milliseconds.
 """
 
+import datetime
 import http.client
+import itertools
 import json
 import shutil
 import statistics
@@ -29,6 +31,30 @@ end
 """
 
 
+# A path may hold "{day}": each request then asks for another day (2030-01-01 onwards), so that every
+# request is a distinct query string — a server-side cache's misses. Used as ?signed_before={day}: a
+# real filter that keeps every row (all were signed before 2030), which the baselines ignore.
+DAY_PLACEHOLDER = "{day}"
+FIRST_DAY = datetime.date(2030, 1, 1)
+DAYS = 25_000
+
+
+def distinct_path(path: str, n: int) -> str:
+    return path.replace(DAY_PLACEHOLDER, (FIRST_DAY + datetime.timedelta(days=n % DAYS)).isoformat())
+
+
+WRK_DISTINCT = r"""
+local counter = 0
+local base = 0
+init = function(args) base = math.random(0, 1000) * 25 end
+request = function()
+  counter = counter + 1
+  local t = os.time{year=2030, month=1, day=1, hour=12} + ((base + counter) %% %d) * 86400
+  return wrk.format(nil, (string.gsub("%s", "{day}", os.date("!%%Y-%%m-%%d", t))))
+end
+"""
+
+
 def _check_loopback(url: str) -> None:
     host = urlsplit(url).hostname or ""
     if not (host.startswith("127.") or host in ("localhost", "::1")):
@@ -46,7 +72,12 @@ def run_load(url: str, *, connections: int = 8, seconds: float = 10, headers: di
 def _wrk(url, connections, seconds, headers) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "report.lua"
-        script.write_text(WRK_REPORT)
+        parts = urlsplit(url)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        distinct = WRK_DISTINCT % (DAYS, path) if DAY_PLACEHOLDER in path else ""
+        script.write_text(distinct + WRK_REPORT)
+        if distinct:
+            url = f"{parts.scheme}://{parts.netloc}/"
         command = [
             "wrk",
             "-t",
@@ -85,6 +116,7 @@ def _python(url, connections, seconds, headers) -> dict:
     latencies, errors, non_2xx, sizes = [], [0], [0], [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
+    counter = itertools.count()
 
     def worker():
         connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
@@ -92,7 +124,7 @@ def _python(url, connections, seconds, headers) -> dict:
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
-                connection.request("GET", path, headers=headers)
+                connection.request("GET", distinct_path(path, next(counter)), headers=headers)
                 response = connection.getresponse()
                 size += len(response.read())
                 if response.status >= 400:

@@ -6,10 +6,11 @@ has its columns inferred from their content (a column of dates → 締結日, a 
 section heading rows (「令和6年度」, 「1.情報通信関係」: one cell filled, the others empty) and repeated
 header rows are skipped and reported.
 
-Headers are compared after NFKC, without spaces or line breaks. ``SYNONYMS`` lists the exact names
-(Kyoso's own template and export headers first); ``KEYWORDS`` then recognises the cities' variants by a
-word they contain (「長井市と連携協定を締結した機関」 → partners). A column matched by neither is **kept**:
-each of its cells is stored with the agreement in ``source_columns``. docs/imports.md has the table.
+Headers are compared after NFKC, without spaces or line breaks. ``OWN_HEADERS`` (Kyoso's own template
+and file headers, from agreements.tables) and ``SYNONYMS`` list the exact names; ``KEYWORDS`` then
+recognises the cities' variants by a word they contain (「長井市と連携協定を締結した機関」 → partners).
+A column matched by neither is **kept**: each of its cells is stored with the agreement in
+``source_columns``. docs/imports.md has the table.
 """
 
 import re
@@ -17,6 +18,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+
+from agreements.tables import AGREEMENTS
 
 from .japanese_dates import DateError, find_date, parse_date
 
@@ -56,11 +59,11 @@ FIELDS = {
     "ignore": _("Ignored (derived by Kyoso)"),
 }
 
-# Exact header names (after ``header_key``) → field.
+# Exact header names (after ``header_key``) → field: the cities' names. Kyoso's own headers — the files'
+# and the template's — come from the read schema (``OWN_HEADERS``), so a downloaded file imports back.
 SYNONYMS = {
-    "public_id": ["協定ID", "ID", "公開ID"],
+    "public_id": ["公開ID"],
     "source_ref": [
-        "市の一覧の番号",
         "番号",
         "No",
         "No.",
@@ -72,19 +75,12 @@ SYNONYMS = {
         "連番",
         "管理番号",
     ],
-    "lg_code": ["全国地方公共団体コード", "地方公共団体コード", "団体コード", "市区町村コード"],
-    "lg_name": ["地方公共団体名"],
-    "title": ["協定名", "協定", "名称", "協定の名称", "協定名称", "件名", "協定等の名称", "協定等名"],
-    "title_en": ["協定名_英語"],
-    "title_generated": ["協定名_自動生成"],
-    "signed_on_precision": ["締結日の精度"],
-    "fields_text": ["連携分野_原文"],
-    "summary": ["概要", "内容", "協定内容", "目的", "本文", "協定の概要", "協定の内容", "協定の目的", "事業内容"],
-    "kind": ["協定種別", "種別", "協定種別コード"],
-    "parent": ["親協定ID"],
-    "fields": ["連携分野", "連携事項", "協定分野の概要", "主な連携事項", "連携内容", "分野", "連携項目", "協力事項"],
+    "lg_code": ["地方公共団体コード", "団体コード", "市区町村コード"],
+    "title": ["協定", "名称", "協定の名称", "協定名称", "件名", "協定等の名称", "協定等名"],
+    "summary": ["内容", "協定内容", "目的", "本文", "協定の概要", "協定の内容", "協定の目的", "事業内容"],
+    "kind": ["種別"],
+    "fields": ["連携事項", "協定分野の概要", "主な連携事項", "連携内容", "分野", "連携項目", "協力事項"],
     "signed_on": [
-        "締結日",
         "締結年月日",
         "協定締結日",
         "協定日",
@@ -93,21 +89,14 @@ SYNONYMS = {
         "締結時期",
         "協定締結年月日",
     ],
-    "starts_on": ["開始日", "協定開始日", "効力発生日", "発効日"],
-    "ends_on": ["終了日", "協定終了日", "満了日", "有効期限"],
-    "period": ["期間_原文", "期間", "締結期間", "協定期間", "有効期間", "契約期間"],
-    "auto_renewal": ["自動更新"],
-    "renewal_term_months": ["更新期間_月"],
-    "status": ["状態", "状態コード", "ステータス"],
-    "selection_method": ["選定方法"],
-    "municipal_cost": ["市の費用_円", "費用", "市の費用", "経費", "事業費"],
-    "zero_budget": ["ゼロ予算"],
-    "partner_contribution": ["連携先の貢献見込額_円"],
-    "data_sharing_terms": ["データ共有条件"],
-    "department": ["担当課", "担当", "担当部署", "所管課", "問い合わせ", "お問い合わせ先", "問い合わせ先", "担当部局"],
-    "partner_numbers": ["連携先法人番号", "法人番号"],
+    "starts_on": ["協定開始日", "効力発生日", "発効日"],
+    "ends_on": ["協定終了日", "満了日", "有効期限"],
+    "period": ["期間", "締結期間", "協定期間", "有効期間", "契約期間"],
+    "status": ["ステータス"],
+    "municipal_cost": ["費用", "市の費用", "経費", "事業費"],
+    "department": ["担当", "担当部署", "所管課", "問い合わせ", "お問い合わせ先", "問い合わせ先", "担当部局"],
+    "partner_numbers": ["法人番号"],
     "partners": [
-        "連携先名称",
         "相手方",
         "締結先",
         "協定先",
@@ -122,8 +111,6 @@ SYNONYMS = {
         "連携先企業",
         "連携機関",
     ],  # fmt: skip
-    "publish": ["公開"],
-    "ignore": ["公開日時"],
 }
 
 # Words a header may contain, tried in order when no synonym is equal: the first match decides.
@@ -162,7 +149,10 @@ def header_key(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
-_SYNONYM_INDEX = {header_key(name): f for f, names in SYNONYMS.items() for name in names}
+OWN_HEADERS = AGREEMENTS.import_headers()
+_SYNONYM_INDEX = {header_key(name): f for f, names in SYNONYMS.items() for name in names} | {
+    header_key(name): f for name, f in OWN_HEADERS.items()
+}
 
 
 def field_for_header(header: str) -> str | None:

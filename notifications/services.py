@@ -4,10 +4,11 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.models import language_of
+from core.transactions import on_commit_once
 
 from .messages import render
 from .models import Notice
@@ -35,8 +36,8 @@ def notice_create(*, recipients, kind: str, key: str, subject=None, url: str = "
         )
         created += made
     # One sending task per transaction, however many notices it wrote (a rollback drops it with them).
-    if created and not any(entry[1] is enqueue_sending for entry in connection.run_on_commit):
-        transaction.on_commit(enqueue_sending)
+    if created:
+        on_commit_once(enqueue_sending)
     return created
 
 

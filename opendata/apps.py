@@ -7,7 +7,8 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self):
-        from . import checks, signals
+        # tasks: registers the outbox task in every process, so that agreements.publicity's dispatch by
+        # name finds it (and honours task_always_eager) without the agreements app importing opendata
+        from . import checks, tasks  # noqa: F401
 
-        signals.connect()
         checks.register()

@@ -1,7 +1,7 @@
 """datapackage.json: a Frictionless Data Package describing every CSV with a Table Schema, built from
-the same column definitions that write the files (agreements.exports), so the two cannot drift."""
+the same read schema that writes the files (agreements.tables, core.tables), so the two cannot drift."""
 
-from agreements.exports import DATASETS
+from agreements.tables import TABLES
 
 LICENSE = {
     "name": "CC-BY-4.0",
@@ -10,32 +10,7 @@ LICENSE = {
 }
 
 
-def _field(column) -> dict:
-    field = {"name": column.header, "type": column.type}
-    if column.description:
-        field["description"] = column.description
-    constraints = {}
-    if column.required:
-        constraints["required"] = True
-    if column.pattern:
-        constraints["pattern"] = column.pattern.strip("^$")
-    if column.enum:
-        constraints["enum"] = list(column.enum)
-    if constraints:
-        field["constraints"] = constraints
-    if column.type == "boolean":
-        field["trueValues"], field["falseValues"] = ["true"], ["false"]
-    return field
-
-
 def _resource(dataset) -> dict:
-    schema = {"fields": [_field(c) for c in dataset.columns], "primaryKey": [dataset.primary_key]}
-    keys = [
-        {"fields": [column], "reference": {"resource": resource, "fields": [target]}}
-        for column, resource, target in dataset.foreign_keys
-    ]
-    if keys:
-        schema["foreignKeys"] = keys
     return {
         "name": dataset.name,
         "title": dataset.title,
@@ -44,7 +19,7 @@ def _resource(dataset) -> dict:
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-        "schema": schema,
+        "schema": dataset.table_schema(),
     }
 
 
@@ -61,5 +36,5 @@ def datapackage(*, created: str, base_url: str) -> dict:
         "homepage": base_url.rstrip("/") + "/opendata/",
         "created": created,
         "licenses": [LICENSE],
-        "resources": [_resource(d) for d in DATASETS.values()],
+        "resources": [_resource(d) for d in TABLES.values()],
     }

@@ -1,18 +1,22 @@
-"""Every write of the open-data app: recording releases, now or when the current transaction commits."""
+"""Every write of the open-data app: recording releases, from the public-change outbox
+(``agreements.publicity``) or all at once (the management command)."""
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+import logging
+
+from django.db import transaction
 from django.utils import timezone
 
-from agreements.models import Agreement
+from agreements.models import Agreement, PublicChange
+from agreements.services import agreement_summaries_refresh
 
 from . import conf
 from .models import Release
 from .ocds import content_hash, release_build, release_content, release_tags
 from .selectors import agreements_for_ocds
 
-# The agreements whose release waits for the commit, on the connection (one per thread), each with
-# its on-commit callback: several changes to one agreement in one transaction give one release.
-PENDING_ATTR = "kyoso_ocds_pending"
+logger = logging.getLogger(__name__)
+BATCH = 200
+MAX_ATTEMPTS = 10
 
 
 def release_record_for(*, agreement_id: int) -> Release | None:
@@ -42,27 +46,47 @@ def release_record_for(*, agreement_id: int) -> Release | None:
         )
 
 
-def release_record_on_commit(*, agreement_id: int, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Record a release of the agreement once the current transaction commits (at once outside one).
+def public_changes_process(*, batch: int = BATCH) -> int:
+    """Build the release and the statistics summary of every agreement with a pending public change,
+    and mark the changes processed. Returns how many changes were processed.
 
-    Deduplicated per transaction. A failure is logged, not raised (``robust``): the change itself is
-    committed by then, and the next change, or ``manage.py ocds_record_releases``, catches up.
-    """
-    connection = transaction.get_connection(using)
-    pending = connection.__dict__.setdefault(PENDING_ATTR, {})
-    queued = pending.get(agreement_id)
-    # A rolled-back (save)point drops its callbacks but not our note of them: look before trusting it.
-    if queued is not None and any(entry[1] is queued for entry in connection.run_on_commit):
-        return
-
-    def record():  # a function, not a partial: Django logs a robust callback's failure by __qualname__
-        if pending.get(agreement_id) is record:
-            del pending[agreement_id]
-        release_record_for(agreement_id=agreement_id)
-
-    record.agreement_id = agreement_id
-    pending[agreement_id] = record
-    transaction.on_commit(record, using=using, robust=True)
+    Rows are locked (SKIP LOCKED on PostgreSQL), so workers running at once never take the same change
+    and none waits for another; a change committed while a worker runs is taken by its next batch or
+    by the task its commit dispatched. Each batch is one transaction: the release, the summary and the
+    "processed" mark are stored together or not at all (a killed worker leaves the rows pending, and
+    the redelivered or the periodic task does the work again — building is idempotent). An agreement
+    whose build fails is left pending with the error, tried again up to MAX_ATTEMPTS times."""
+    processed = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                PublicChange.objects.pending()
+                .filter(attempts__lt=MAX_ATTEMPTS)
+                .select_for_update(skip_locked=True)
+                .order_by("id")[:batch]
+            )
+            if not rows:
+                return processed
+            failed = {}
+            agreement_ids = sorted({row.agreement_id for row in rows})
+            for agreement_id in agreement_ids:
+                try:
+                    with transaction.atomic():
+                        release_record_for(agreement_id=agreement_id)
+                except Exception as error:  # noqa: BLE001 — one bad agreement must not hold back the others
+                    logger.exception("release of agreement %s failed", agreement_id)
+                    failed[agreement_id] = type(error).__name__[:300]
+            agreement_summaries_refresh(agreement_ids=set(agreement_ids) - set(failed))
+            now = timezone.now()
+            for row in rows:
+                if row.agreement_id in failed:
+                    row.attempts, row.last_error = row.attempts + 1, failed[row.agreement_id]
+                else:
+                    row.processed_at, row.last_error = now, ""
+            PublicChange.objects.bulk_update(rows, ["processed_at", "attempts", "last_error"])
+            processed += len(rows) - sum(row.agreement_id in failed for row in rows)
+        if len(rows) < batch:
+            return processed
 
 
 def releases_record_all() -> int:

@@ -3,6 +3,7 @@ from celery import shared_task
 from config.locks import job_lock
 
 from .bulk import opendata_export
+from .services import public_changes_process
 
 
 @shared_task(name="opendata.export", ignore_result=True, bind=True, max_retries=10)
@@ -14,3 +15,12 @@ def export_opendata(self) -> dict:
         if not held:
             raise self.retry(countdown=60)
         return opendata_export()
+
+
+@shared_task(name="opendata.public_changes", ignore_result=True)
+def public_changes() -> int:
+    """Build the releases and statistics summaries of the agreements whose public state changed.
+    Dispatched after each commit that recorded a change (``agreements.publicity``) and every minute by
+    beat (a broker outage, a failed build). Safe on several workers at once and on redelivery: the
+    outbox rows are locked, and a build that finds nothing new stores nothing."""
+    return public_changes_process()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .access import access_for
 from .admin_scoping import SUPERUSER_ONLY, ScopedHistoryAdmin
 from .models import Contact, Department, Membership, Municipality, Organization, Role
+from .services import organization_save
 
 # Partner users get a 403 anywhere in the admin; officers see only their municipalities.
 
@@ -54,6 +55,10 @@ class OrganizationAdmin(ScopedHistoryAdmin):
     # select_related: the prefecture column (one joined query instead of one query per row).
     list_select_related = ("prefecture",)
     readonly_fields = ("created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        # The service's rule (who may register or correct a partner), the same as the API's and the pages'.
+        organization_save(organization=obj, by=request.user)
 
 
 @admin.register(Department)

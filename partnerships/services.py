@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from .access import access_for
 from .models import Municipality, Organization, OrganizationKind, Role
+from .signals import organization_changed
 
 
 @transaction.atomic
@@ -27,6 +28,7 @@ def organization_save(*, organization: Organization, by) -> Organization:
     organization.full_clean()
     organization._history_user = by
     organization.save()
+    organization_changed.send(sender=Organization, organization=organization)
     return organization
 
 

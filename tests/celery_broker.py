@@ -2,6 +2,8 @@
 
 import contextlib
 
+import kombu.pools
+
 from config.celery import app
 
 
@@ -9,6 +11,9 @@ def _reset_pools():
     app.pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu 5.7 keeps the pools it closed in its global registry: forget them, or the next producer
+    # comes from a closed pool (tests/notifications/test_worker.py failed when run alone)
+    kombu.pools.reset()
 
 
 @contextlib.contextmanager

@@ -9,6 +9,16 @@ from tests.factories import MembershipFactory, MunicipalityFactory, Organization
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test leaves the publication version where it
+    was, so answers it stored under the next version would be read by the next test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def english_messages():
     """Assertions read messages in English (the source language); requests still negotiate ja/en."""
     with translation.override("en"):

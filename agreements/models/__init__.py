@@ -1,6 +1,7 @@
 from .agreement import Agreement, Amendment, CooperationField, Document, Party
 from .initiative import Deliverable, Initiative, ProgressUpdate
 from .outcome import Measurement, OutcomeIndicator
+from .publicity import AgreementSummary, PublicationVersion, PublicChange, PublicChangeKind
 
 
 def agreement_id_of(instance) -> int | None:
@@ -21,6 +22,7 @@ def agreement_id_of(instance) -> int | None:
 
 __all__ = [
     "Agreement",
+    "AgreementSummary",
     "Amendment",
     "CooperationField",
     "Deliverable",
@@ -30,5 +32,8 @@ __all__ = [
     "OutcomeIndicator",
     "Party",
     "ProgressUpdate",
+    "PublicChange",
+    "PublicChangeKind",
+    "PublicationVersion",
     "agreement_id_of",
 ]

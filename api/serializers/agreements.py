@@ -1,13 +1,8 @@
-import json
-
 from django.db import models
-from django.db.models import Aggregate, Case, F, JSONField, OuterRef, Subquery, Value, When
-from django.db.models.functions import JSONArray
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework import serializers
 
-from agreements.history import is_member, parent_shown, parent_shown_q
+from agreements.history import is_member, parent_shown
 from agreements.models import (
     Agreement,
     CooperationField,
@@ -19,7 +14,8 @@ from agreements.models import (
     Party,
     ProgressUpdate,
 )
-from agreements.querysets import NOTHING, agreement_member_q, agreement_visible_q
+from agreements.querysets import agreement_member_q, agreement_visible_q
+from agreements.tables import AGREEMENTS, DELIVERABLES, INDICATORS, INITIATIVES, MEASUREMENTS, PARTIES
 from partnerships.access import access_for
 from partnerships.models import Department, Municipality, Organization
 
@@ -54,17 +50,7 @@ class PartySerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Party
-        fields = [
-            "id",
-            "organization",
-            "organization_name",
-            "organization_corporate_number",
-            "organization_municipality",
-            "role",
-            "signatory_title",
-            "branch",
-            "signed_on",
-        ]
+        table = PARTIES
 
     immutable_fields = ("organization",)
 
@@ -119,39 +105,7 @@ class AgreementSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Agreement
-        fields = [
-            "public_id",
-            "title",
-            "title_en",
-            "summary",
-            "summary_en",
-            "kind",
-            "status",
-            "municipality",
-            "department",
-            "parent",
-            "fields",
-            "fields_text",
-            "signed_on",
-            "signed_on_precision",
-            "starts_on",
-            "ends_on",
-            "period_text",
-            "auto_renewal",
-            "renewal_term_months",
-            "selection_method",
-            "municipal_cost_jpy",
-            "partner_contribution_jpy",
-            "zero_budget",
-            "data_sharing_terms",
-            "source_ref",
-            "title_generated",
-            "source_columns",
-            "published",
-            "published_at",
-            "parties",
-            "updated_at",
-        ]
+        table = AGREEMENTS
         read_only_fields = ["public_id", "status", "zero_budget", "published", "published_at", "updated_at"]
         extra_kwargs = {
             "municipal_cost_jpy": {"help_text": "yen; null: unknown (the city did not say); 0: a zero-budget project"},
@@ -177,163 +131,6 @@ def _reader(serializer):
     return getattr(request, "user", None)
 
 
-def _date(value):
-    return value.isoformat() if value else None
-
-
-def _datetime(value):
-    """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, "Z" for UTC."""
-    if not value:
-        return None
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-class JSONArrayAgg(Aggregate):
-    """The values of a group as a JSON array (PostgreSQL jsonb_agg, SQLite json_group_array), unordered."""
-
-    function = "JSONB_AGG"
-    name = "JSONArrayAgg"
-    output_field = JSONField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
-
-
-def _json_rows(model, link: str, *columns: str) -> Subquery:
-    """A correlated subquery: the rows of ``model`` whose ``link`` is the outer agreement, as a JSON
-    array of arrays of ``columns`` (NULL when there is none)."""
-    rows = model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link)
-    rows = rows.annotate(rows=JSONArrayAgg(JSONArray(*columns))).values("rows")
-    return Subquery(rows, output_field=JSONField())
-
-
-# What a list of agreements reads: one row per agreement, its fields and parties included as JSON, so a
-# page is two queries (the count and the rows). Related values are correlated subqueries rather than
-# joins, so that the page's COUNT(*) reads the agreements alone (Django leaves unused subqueries out
-# of a count, not joins).
-AGREEMENT_COLUMNS = (
-    "id",
-    "public_id",
-    "title",
-    "title_en",
-    "summary",
-    "summary_en",
-    "kind",
-    "status",
-    "department_id",
-    "fields_text",
-    "signed_on",
-    "signed_on_precision",
-    "starts_on",
-    "ends_on",
-    "period_text",
-    "auto_renewal",
-    "renewal_term_months",
-    "selection_method",
-    "municipal_cost_jpy",
-    "partner_contribution_jpy",
-    "zero_budget",
-    "data_sharing_terms",
-    "source_ref",
-    "title_generated",
-    "published",
-    "published_at",
-    "updated_at",
-)
-_PARTY_COLUMNS = ("role", "id", "organization_id", "organization__name", "organization__corporate_number")
-_PARTY_COLUMNS += ("organization__municipality__code", "signatory_title", "branch", "signed_on")
-
-
-def agreement_values(queryset, *, reader=None):
-    """``queryset`` as the rows ``agreements_data`` reads, for ``reader`` (None: the public), who reads
-    a parent agreement's public id by the rule of ``agreements.history.parent_shown_q``."""
-    parents = Agreement.objects.filter(parent_shown_q(reader, prefix=""), pk=OuterRef("parent_id"))
-    return queryset.values(
-        *AGREEMENT_COLUMNS,
-        source_columns_shown=_members_source_columns(reader),
-        municipality_code=Subquery(Municipality.objects.filter(pk=OuterRef("municipality_id")).values("code")),
-        parent_public_id=Subquery(parents.values("public_id")),
-        field_rows=_json_rows(
-            Agreement.fields.through, "agreement", "cooperationfield__sort_order", "cooperationfield__code"
-        ),
-        party_rows=_json_rows(Party, "agreement", *_PARTY_COLUMNS),
-    )
-
-
-def _members_source_columns(reader):
-    """The city's raw columns for members of the agreement, NULL for every other reader (in SQL)."""
-    member = agreement_member_q(reader)
-    if member == NOTHING:
-        return Value(None, output_field=JSONField())
-    return Case(When(member, then=F("source_columns")), default=Value(None), output_field=JSONField())
-
-
-def _party(role, pk, organization, name, number, public_body, title, branch, signed) -> dict:
-    return {
-        "id": pk,
-        "organization": organization,
-        "organization_name": name,
-        "organization_corporate_number": number,
-        "organization_municipality": public_body,
-        "role": role,
-        "signatory_title": title,
-        "branch": branch,
-        "signed_on": signed,  # already ISO 8601 text in JSON
-    }
-
-
-def agreements_data(rows) -> list[dict]:
-    """``AgreementSerializer(many=True).data`` for ``agreement_values()`` rows, without model instances
-    or per-field serializer calls. Fields and parties are sorted here as their prefetches sort them
-    (CooperationField's and Party's Meta.ordering).
-
-    The output is the serializer's, key for key (tests/api/test_fast_reads.py compares them)."""
-    return [
-        {
-            "public_id": r["public_id"],
-            "title": r["title"],
-            "title_en": r["title_en"],
-            "summary": r["summary"],
-            "summary_en": r["summary_en"],
-            "kind": r["kind"],
-            "status": r["status"],
-            "municipality": r["municipality_code"],
-            "department": r["department_id"],
-            "parent": r["parent_public_id"],
-            "fields": [code for _order, code in sorted(r["field_rows"] or ())],
-            "fields_text": r["fields_text"],
-            "signed_on": _date(r["signed_on"]),
-            "signed_on_precision": r["signed_on_precision"],
-            "starts_on": _date(r["starts_on"]),
-            "ends_on": _date(r["ends_on"]),
-            "period_text": r["period_text"],
-            "auto_renewal": r["auto_renewal"],
-            "renewal_term_months": r["renewal_term_months"],
-            "selection_method": r["selection_method"],
-            "municipal_cost_jpy": r["municipal_cost_jpy"],
-            "partner_contribution_jpy": r["partner_contribution_jpy"],
-            "zero_budget": r["zero_budget"],
-            "data_sharing_terms": r["data_sharing_terms"],
-            "source_ref": r["source_ref"],
-            "title_generated": r["title_generated"],
-            "source_columns": _json_value(r["source_columns_shown"]),
-            "published": r["published"],
-            "published_at": _datetime(r["published_at"]),
-            "parties": [_party(*party) for party in sorted(r["party_rows"] or (), key=lambda p: (p[0], p[1]))],
-            "updated_at": _datetime(r["updated_at"]),
-        }
-        for r in rows
-    ]
-
-
-def _json_value(value):
-    """A JSON column read through a CASE may come back as text (SQLite): decode it."""
-    if isinstance(value, str):
-        return json.loads(value)
-    return value
-
-
 class AgreementTransitionSerializer(serializers.Serializer):
     signed_on = serializers.DateField(required=False, help_text="signature date, when activating")
 
@@ -356,24 +153,7 @@ class InitiativeSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Initiative
-        fields = [
-            "id",
-            "agreement",
-            "title",
-            "title_en",
-            "summary",
-            "field",
-            "status",
-            "starts_on",
-            "ends_on",
-            "municipal_cost_jpy",
-            "zero_budget",
-            "in_kind_value_jpy",
-            "journey_before",
-            "journey_after",
-            "progress",
-            "updated_at",
-        ]
+        table = INITIATIVES
         read_only_fields = ["zero_budget", "updated_at"]
 
 
@@ -391,20 +171,7 @@ class DeliverableSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Deliverable
-        fields = [
-            "id",
-            "initiative",
-            "title",
-            "description",
-            "responsible",
-            "responsible_name",
-            "due_on",
-            "status",
-            "progress",
-            "met_on",
-            "weight",
-            "updated_at",
-        ]
+        table = DELIVERABLES
         read_only_fields = ["updated_at"]
 
 
@@ -486,24 +253,7 @@ class IndicatorSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = OutcomeIndicator
-        fields = [
-            "id",
-            "agreement",
-            "initiative",
-            "code",
-            "name",
-            "name_en",
-            "unit",
-            "direction",
-            "baseline_value",
-            "baseline_period",
-            "target_value",
-            "target_on",
-            "data_source",
-            "method",
-            "frequency",
-            "reporter",
-        ]
+        table = INDICATORS
 
 
 def _review_readers(user, measurements):
@@ -547,22 +297,7 @@ class MeasurementSerializer(ValidatedModelSerializer):
     class Meta:
         model = Measurement
         list_serializer_class = MeasurementListSerializer
-        fields = [
-            "id",
-            "indicator",
-            "period_start",
-            "period_end",
-            "value",
-            "sample_size",
-            "source",
-            "method",
-            "measured_by",
-            "verified",
-            "note",
-            "review_status",
-            "review_comment",
-            "attainment",
-        ]
+        table = MEASUREMENTS
         read_only_fields = ["review_status"]
 
     def get_attainment(self, measurement) -> float | None:

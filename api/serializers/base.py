@@ -9,7 +9,18 @@ from rest_framework import serializers
 from ..exceptions import django_validation_to_drf
 
 
-class ValidatedModelSerializer(serializers.ModelSerializer):
+class TableFieldsMixin:
+    """``Meta.table`` (a core.tables.Table) gives the serializer's fields: its JSON keys, in order. The
+    read schema is the one list of an entity's public keys; the serializer adds how each is written."""
+
+    def get_field_names(self, declared_fields, info):
+        table = getattr(self.Meta, "table", None)
+        if table is not None:
+            return table.json_keys
+        return super().get_field_names(declared_fields, info)
+
+
+class ValidatedModelSerializer(TableFieldsMixin, serializers.ModelSerializer):
     """Like NetBox's: validation runs the model's clean() and constraints, so API, admin and forms agree.
 
     * ``immutable_fields``: may be given on create, never changed afterwards (the parent record).

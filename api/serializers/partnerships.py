@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
 from partnerships.models import Municipality, Organization
+from partnerships.tables import MUNICIPALITIES, ORGANIZATIONS
 
-from .base import ValidatedModelSerializer
+from .base import TableFieldsMixin, ValidatedModelSerializer
 
 
-class MunicipalitySerializer(serializers.ModelSerializer):
+class MunicipalitySerializer(TableFieldsMixin, serializers.ModelSerializer):
     prefecture = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     parent_city = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     corporate_number = serializers.CharField(read_only=True, help_text="法人番号, derived from the code")
@@ -13,22 +14,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Municipality
-        fields = [
-            "code",
-            "name",
-            "kana",
-            "name_en",
-            "kind",
-            "prefecture_code",
-            "prefecture",
-            "parent_city",
-            "population",
-            "population_counted_on",
-            "corporate_number",
-            "valid_from",
-            "valid_until",
-            "successor",
-        ]
+        table = MUNICIPALITIES
 
     def get_successor(self, municipality) -> str | None:
         # Read only for a merged municipality (few), so the list costs no query per row otherwise.
@@ -49,18 +35,7 @@ class OrganizationSerializer(ValidatedModelSerializer):
 
     class Meta:
         model = Organization
-        fields = [
-            "id",
-            "corporate_number",
-            "name",
-            "kana",
-            "name_en",
-            "kind",
-            "industry",
-            "prefecture",
-            "website",
-            "municipality",
-        ]
+        table = ORGANIZATIONS
         extra_kwargs = {"corporate_number": {"required": False, "allow_null": True, "allow_blank": True}}
 
     def get_municipality(self, organization) -> str | None:

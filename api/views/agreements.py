@@ -16,8 +16,10 @@ from agreements.filters import (
 )
 from agreements.models import Agreement, Document, Initiative, OutcomeIndicator, Party
 from agreements.querysets import agreement_member_q, agreement_visible_q
+from agreements.tables import AGREEMENTS
 
 from .. import examples
+from ..cache import PublicCacheMixin
 from ..concurrency import ETagMixin, etag_for
 from ..csv import CsvListMixin
 from ..pagination import StandardPagination
@@ -29,10 +31,8 @@ from ..serializers.agreements import (
     IndicatorSerializer,
     InitiativeSerializer,
     PartySerializer,
-    agreement_values,
-    agreements_data,
 )
-from .base import CopyCsvMixin, HistoryMixin, RecordViewSet
+from .base import HistoryMixin, RecordViewSet
 
 PUBLIC_ID = r"[0-9]{6}-[0-9]{4}-[0-9]{3,}"
 IF_MATCH_NOTE = (
@@ -56,7 +56,7 @@ TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(descripti
     update=extend_schema(summary="Replace an agreement", description=IF_MATCH_NOTE),
     destroy=extend_schema(summary="Delete an unpublished draft", description="Editors."),
 )
-class AgreementViewSet(CopyCsvMixin, CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet):
+class AgreementViewSet(PublicCacheMixin, CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet):
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
     csv_dataset = "agreements"
@@ -75,28 +75,36 @@ class AgreementViewSet(CopyCsvMixin, CsvListMixin, HistoryMixin, ETagMixin, view
         )
 
     def list(self, request, *args, **kwargs):
-        if getattr(request.accepted_renderer, "format", None) == "csv":
-            return super().list(request, *args, **kwargs)
-        # A page is read as .values() rows and written by agreements_data(): the serializer's JSON
-        # without ~400 model instances and ~2,500 field-serializer calls per page of 50 (docs/performance.md).
-        queryset = agreement_values(
+        if getattr(request.accepted_renderer, "format", None) in ("csv", "xlsx"):
+            return super(PublicCacheMixin, self).list(request, *args, **kwargs)
+        # anonymous answers are stored under the publication version (api/cache.py)
+        return self._cached(request, lambda: self._list(request))
+
+    def _list(self, request):
+        # A page is read as .values() rows and written from the read schema (agreements.tables): the
+        # serializer's JSON without ~400 model instances and ~2,500 field-serializer calls per page of 50
+        # (docs/performance.md).
+        queryset = AGREEMENTS.json_values(
             self.filter_queryset(self.get_queryset()).prefetch_related(None), reader=request.user
         )
         page = self.paginate_queryset(queryset)
         if page is None:
-            return Response(agreements_data(list(queryset)))
-        return self.get_paginated_response(agreements_data(page))
+            return Response(AGREEMENTS.json(queryset))
+        return self.get_paginated_response(AGREEMENTS.json(page))
 
     def retrieve(self, request, *args, **kwargs):
+        return self._cached(request, lambda: self._retrieve(request, **kwargs))
+
+    def _retrieve(self, request, **kwargs):
         # One query (the row with its fields and parties as JSON) instead of three and ~10 instances;
         # the same JSON as the serializer, so the same ETag (ETagMixin.update compares with it).
-        queryset = agreement_values(
+        queryset = AGREEMENTS.json_values(
             self.filter_queryset(self.get_queryset()).prefetch_related(None), reader=request.user
         )
         rows = list(queryset.filter(public_id=kwargs[self.lookup_field])[:1])
         if not rows:
             raise Http404
-        data = agreements_data(rows)[0]
+        data = AGREEMENTS.json(rows)[0]
         etag = etag_for(data)
         if request.headers.get("If-None-Match") == etag:
             return Response(status=304, headers={"ETag": etag})
@@ -228,7 +236,7 @@ class PartyViewSet(
         services.agreement_record_delete(instance=instance, by=self.request.user)
 
 
-class InitiativeViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
+class InitiativeViewSet(CsvListMixin, RecordViewSet):
     """Initiatives (連携事業): the concrete projects under agreements, with their weighted progress.
 
     Read: published agreements' initiatives, and members' own. Write: officer editors of the agreement's
@@ -247,7 +255,7 @@ class InitiativeViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
         )
 
 
-class IndicatorViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
+class IndicatorViewSet(CsvListMixin, RecordViewSet):
     """Outcome indicators (KPI, 成果指標) with baseline and target.
 
     Read: published agreements' KPIs, and members' own. Write: officer editors of the municipality."""
@@ -279,7 +287,7 @@ class DocumentViewSet(RecordViewSet):
         return Document.objects.filter(condition).select_related("agreement").order_by("id")  # public id shown
 
 
-class PartyListViewSet(CopyCsvMixin, CsvListMixin, viewsets.ReadOnlyModelViewSet):
+class PartyListViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
     """All parties of the agreements the caller can see (read-only; change them under each agreement).
 
     Filters: `agreement`, `municipality`, `prefecture`, `organization` (法人番号), `role`, `published`."""

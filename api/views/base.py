@@ -1,13 +1,10 @@
 """The shared viewset: visibility by queryset, writes through services, ETags, a history endpoint."""
 
-from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from agreements.csv_copy import copy_csv
-from agreements.exports import DATASETS
 from agreements.history import history_entries, is_member, public_history_entries
 from agreements.services import agreement_of, agreement_record_delete, agreement_record_save
 
@@ -15,24 +12,6 @@ from ..concurrency import ETagMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.base import HistorySerializer
-
-
-class CopyCsvMixin:
-    """Before CsvListMixin: on PostgreSQL, `?format=csv` is written by the database (COPY … TO STDOUT,
-    agreements.exports.copy_csv) — the same bytes at several times the rate of formatting each row in
-    Python (docs/performance.md). Elsewhere, or for a dataset with a column SQL cannot write, the
-    CsvListMixin stream answers."""
-
-    def list(self, request, *args, **kwargs):
-        if getattr(request.accepted_renderer, "format", None) == "csv":
-            dataset = DATASETS[self.csv_dataset]
-            queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-            chunks = copy_csv(dataset, queryset, bom=request.query_params.get("bom") in ("1", "true"))
-            if chunks is not None:
-                response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
-                response["Content-Disposition"] = f'attachment; filename="{dataset.name}.csv"'
-                return response
-        return super().list(request, *args, **kwargs)
 
 
 class HistoryMixin:

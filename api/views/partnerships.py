@@ -13,7 +13,7 @@ from ..csv import CsvListMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.partnerships import MunicipalitySerializer, OrganizationSerializer
-from .base import CopyCsvMixin, HistoryMixin
+from .base import HistoryMixin
 
 
 @extend_schema_view(
@@ -41,7 +41,6 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(summary="Register an organization (officer editors)"),
 )
 class OrganizationViewSet(
-    CopyCsvMixin,
     CsvListMixin,
     HistoryMixin,
     ETagMixin,

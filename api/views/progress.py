@@ -22,10 +22,10 @@ from ..serializers.agreements import (
     ReturnSerializer,
     ReviewSerializer,
 )
-from .base import CopyCsvMixin, HistoryMixin, RecordViewSet
+from .base import HistoryMixin, RecordViewSet
 
 
-class DeliverableViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
+class DeliverableViewSet(CsvListMixin, RecordViewSet):
     """What partners promised to deliver, by when, and how far they are (keyset pagination).
 
     Read: published agreements' deliverables, and members' own. Write: officer editors of the
@@ -110,7 +110,7 @@ class ProgressUpdateViewSet(
         return self._review(services.progress_update_return, ReturnSerializer)
 
 
-class MeasurementViewSet(CopyCsvMixin, CsvListMixin, RecordViewSet):
+class MeasurementViewSet(CsvListMixin, RecordViewSet):
     """Values of outcome indicators per period (keyset pagination).
 
     Read: accepted values of published agreements; members see pending ones too. Create: officer

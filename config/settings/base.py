@@ -209,6 +209,9 @@ SESSION_COOKIE_HTTPONLY = True
 KYOSO_ANON_RATE = env("KYOSO_ANON_RATE", default="120/minute")
 KYOSO_USER_RATE = env("KYOSO_USER_RATE", default="1200/minute")
 KYOSO_PUBLIC_MAX_AGE = env.int("KYOSO_PUBLIC_MAX_AGE", default=60)
+# Anonymous API answers kept server-side under the publication version (api/cache.py): never stale, so
+# the limit only bounds the cache's size.
+KYOSO_PUBLIC_CACHE_SECONDS = env.int("KYOSO_PUBLIC_CACHE_SECONDS", default=300)
 KYOSO_STATS_TTL = env.int("KYOSO_STATS_TTL", default=300)
 
 # Browser apps anywhere may read the public API and files; credentials are never sent cross-origin.
@@ -257,6 +260,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULE = {
     # the outbox: mail pending notices (also enqueued at once after each change)
     "send-notices": {"task": "notifications.send", "schedule": 60.0},
+    # the public-change outbox: releases and statistics summaries of changed agreements (also
+    # dispatched at once after each change; this catches a broker outage or a failed build)
+    "public-changes": {"task": "opendata.public_changes", "schedule": 60.0},
     # reminders, overdue, ending, expiry and renewal, dormancy — every morning, Japan time
     "daily-jobs": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
     # the bulk open-data files, every night
@@ -293,6 +299,8 @@ AXES_VERBOSE = False
 KYOSO_REMINDER_DAYS = [int(d) for d in env.list("KYOSO_REMINDER_DAYS", default=["14", "3"])]
 KYOSO_ENDING_NOTICE_DAYS = [int(d) for d in env.list("KYOSO_ENDING_NOTICE_DAYS", default=["90", "30"])]
 KYOSO_DORMANT_MONTHS = env.int("KYOSO_DORMANT_MONTHS", default=6)
+# Processed public changes (the outbox, and the changes feed's withdrawals) are kept this long.
+KYOSO_PUBLIC_CHANGES_RETENTION_DAYS = env.int("KYOSO_PUBLIC_CHANGES_RETENTION_DAYS", default=400)
 # Where the nightly open-data files are written (served at /opendata/).
 KYOSO_OPENDATA_DIR = Path(env("KYOSO_OPENDATA_DIR", default=str(BASE_DIR / "var" / "opendata")))
 # Absolute links in mail and open-data files.

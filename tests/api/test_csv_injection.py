@@ -13,12 +13,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from agreements.csv_copy import copy_csv
-from agreements.exports import DATASETS, FORMULA_TRIGGERS, csv_safe, published_querysets
 from agreements.models import Agreement
-from api.csv import stream_csv
+from agreements.tables import TABLES, published_querysets
+from core.tables import FORMULA_TRIGGERS, Label, csv_safe
 from opendata.bulk import current_dir, opendata_export
 from tests.api.conftest import client_for
+from tests.csv_forms import copy_csv, python_csv
 from tests.factories import (
     AgreementFactory,
     DeliverableFactory,
@@ -73,11 +73,11 @@ def rows_of(body: bytes) -> list[list[str]]:
 def assert_no_formula(name: str, body: bytes):
     """No text cell of the dataset starts a formula; numbers, dates and booleans are as they were."""
     header, *rows = rows_of(body)
-    columns = {c.header: c for c in DATASETS[name].columns}
+    columns = {c.header: c for c in TABLES[name].columns}
     assert rows, name
     for row in rows:
         for title, cell in zip(header, row, strict=True):
-            if columns[title].type == "string":
+            if columns[title].kind.type == "string":
                 assert not cell.startswith(FORMULA_TRIGGERS), (name, title, cell)
 
 
@@ -89,7 +89,7 @@ def test_the_rule():
         assert csv_safe(text) == text
 
 
-@pytest.mark.parametrize("name", list(DATASETS))
+@pytest.mark.parametrize("name", list(TABLES))
 def test_every_api_csv_neutralises_formulas(hostile, name):
     """`?format=csv` of every list: COPY on PostgreSQL, the Python stream elsewhere."""
     response = client_for().get(f"/api/v1/{name}/?format=csv")
@@ -123,25 +123,25 @@ def test_cells_keep_their_text_after_the_apostrophe_and_numbers_stay_numbers(hos
 def test_the_nightly_files_neutralise_formulas(hostile, settings, tmp_path):
     settings.KYOSO_OPENDATA_DIR = tmp_path / "opendata"
     opendata_export()
-    for name in DATASETS:
+    for name in TABLES:
         assert_no_formula(name, (current_dir() / f"{name}.csv").read_bytes())
     assert f"'{HYPERLINK}".replace('"', '""') in (current_dir() / "agreements.csv").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", [n for n in DATASETS if n != "initiatives"])
+@pytest.mark.parametrize("name", list(TABLES))
 def test_copy_writes_the_same_neutralised_bytes(hostile, name, postgres_only):
     """The SQL form of the rule is the Python one, byte for byte."""
     queryset = published_querysets()[name]
-    expected = "".join(stream_csv(DATASETS[name], queryset, bom=False)).encode()
-    assert b"".join(copy_csv(DATASETS[name], queryset, bom=False)) == expected
+    expected = python_csv(TABLES[name], queryset, bom=False).encode()
+    assert copy_csv(TABLES[name], queryset, bom=False) == expected
     assert_no_formula(name, expected)
 
 
 def test_no_label_needs_the_apostrophe():
     """Labels of choices are written as they are by the SQL form: none of them may start a formula."""
-    for dataset in DATASETS.values():
+    for dataset in TABLES.values():
         for column in dataset.columns:
-            for label in getattr(column.convert, "labels", {}).values():
+            for label in (column.kind.labels() if isinstance(column.kind, Label) else {}).values():
                 assert not label.startswith(FORMULA_TRIGGERS), (dataset.name, column.header, label)
 
 

@@ -1,4 +1,4 @@
-"""The agreement list is written from .values() rows (api.serializers.agreements.agreements_data) for
+"""The agreement list is written from .values() rows (agreements.tables.AGREEMENTS.json) for
 speed; its JSON must stay exactly the serializer's, and deep pages must be the pages OFFSET gives."""
 
 import datetime
@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from agreements.models import Agreement
+from agreements.tables import AGREEMENTS
 from api.pagination import page_slice
-from api.serializers.agreements import AgreementSerializer, agreement_values, agreements_data
+from api.serializers.agreements import AgreementSerializer
 from tests.api.conftest import client_for
 from tests.factories import (
     AgreementFactory,
@@ -68,7 +69,7 @@ def test_fast_representation_equals_the_serializer(varied):
         queryset.select_related("municipality", "parent").prefetch_related("fields", "parties__organization"),
         many=True,
     ).data
-    fast = agreements_data(agreement_values(queryset))
+    fast = AGREEMENTS.json(AGREEMENTS.json_values(queryset))
     assert [list(item) for item in fast] == [list(item) for item in expected]
     assert fast == [dict(item) for item in expected]
 

@@ -9,10 +9,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from agreements.exports import DATASETS, published_querysets
-from api.csv import stream_csv
+from agreements.tables import TABLES, published_querysets
 from partnerships.services import organization_for_public_body
 from tests.api.conftest import client_for
+from tests.csv_forms import python_csv
 from tests.factories import AgreementFactory, InitiativeFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def three_costs(city):
 
 
 def csv_cells(dataset: str) -> list[dict]:
-    body = "".join(stream_csv(DATASETS[dataset], published_querysets()[dataset], bom=False))
+    body = python_csv(TABLES[dataset], published_querysets()[dataset], bom=False)
     return list(csv.DictReader(io.StringIO(body)))
 
 
@@ -115,7 +115,7 @@ def test_a_month_only_signing_keeps_its_precision_in_json_and_csv(city):
     )
     item = client_for().get(f"/api/v1/agreements/{agreement.public_id}/").json()
     assert (item["signed_on"], item["signed_on_precision"]) == ("2022-03-01", "month")
-    headers = DATASETS["agreements"].headers
+    headers = TABLES["agreements"].headers
     assert headers[headers.index("締結日") + 1] == "締結日の精度"
     (row,) = csv_cells("agreements")
     assert (row["締結日"], row["締結日の精度"]) == ("2022-03-01", "month")

@@ -10,8 +10,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from agreements.exports import AGREEMENTS
 from agreements.models import Agreement, Party
+from agreements.tables import AGREEMENTS
 from imports.models import ImportJob
 from partnerships.models import Organization
 from tests.api.conftest import client_for

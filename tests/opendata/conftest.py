@@ -3,13 +3,13 @@ independent monitor, deliverables in every status, two KPIs with accepted, pendi
 measurements, public and private documents, an amendment, a parent agreement, and contacts on both
 sides whose names, e-mail addresses and phone numbers must never reach open data."""
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from agreements.choices import AgreementKind, DeliverableStatus, Direction, ReviewStatus
 from agreements.services import agreement_publish
@@ -49,10 +49,41 @@ class Story:
     contacts: list
 
 
+@contextlib.contextmanager
+def tasks_in_process():
+    """The outbox task runs in the test process when a commit dispatches it (its errors raised)."""
+    from config.celery import app
+
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = False, False
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    with tasks_in_process():
+        yield
+
+
 @pytest.fixture
 def run_on_commit(django_capture_on_commit_callbacks):
-    """Run what a real commit would run (the release recording) when the block ends."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+    """Run what a real commit would run (the outbox task, in the process) when the block ends."""
+    with tasks_in_process():
+        yield lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def publish(approver, django_capture_on_commit_callbacks):
+    """Publish an agreement as an approver does (through the service), the release built at the commit."""
+
+    def publish(agreement):
+        with django_capture_on_commit_callbacks(execute=True):
+            agreement_publish(agreement=agreement, by=approver)
+        return agreement
+
+    return publish
 
 
 @pytest.fixture
@@ -65,9 +96,8 @@ def story(city, organization, approver, settings, run_on_commit, tmp_path):
             kind=AgreementKind.COMPREHENSIVE,
             title="四條畷市と株式会社パートナーとの包括連携協定",
             status="active",
-            published=True,
-            published_at=timezone.now(),
         )
+        agreement_publish(agreement=parent, by=approver)
         agreement = AgreementFactory(
             municipality=city,
             kind=AgreementKind.INDIVIDUAL,

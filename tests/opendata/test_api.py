@@ -163,10 +163,9 @@ def test_a_malformed_filter_is_a_400_with_the_error_body(story, params):
     assert set(response.json()["error"]["fields"]) == set(params)
 
 
-def test_pages_are_keyset_pages_linked_by_links_next(story, city, run_on_commit):
-    with run_on_commit():
-        for _ in range(3):
-            AgreementFactory(municipality=city, status="active", published=True, published_at=timezone.now())
+def test_pages_are_keyset_pages_linked_by_links_next(story, city, publish):
+    for _ in range(3):
+        publish(AgreementFactory(municipality=city, status="active"))
     seen, url, pages = [], RELEASES + "?page_size=2", 0
 
     while url:

@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-from django.utils import timezone
 
 from agreements.models import Agreement
 from opendata.models import Release
@@ -98,15 +97,8 @@ def test_zero_budget_is_an_amount_of_zero_yen(story):
     assert release["contracts"][0]["value"] == {"amount": 0, "currency": "JPY"}
 
 
-def test_a_municipal_cost_is_a_whole_yen_amount(city, run_on_commit):
-    with run_on_commit():
-        agreement = AgreementFactory(
-            municipality=city,
-            municipal_cost_jpy=1_200_000,
-            status="active",
-            published=True,
-            published_at=timezone.now(),
-        )
+def test_a_municipal_cost_is_a_whole_yen_amount(city, publish):
+    agreement = publish(AgreementFactory(municipality=city, municipal_cost_jpy=1_200_000, status="active"))
     assert release_of(agreement)["contracts"][0]["value"] == {"amount": 1200000, "currency": "JPY"}
 
 

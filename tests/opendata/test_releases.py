@@ -1,5 +1,5 @@
 """Releases as data: each publication and each later change of a published agreement is one dated
-release, recorded after the commit; no change, no release; unpublished agreements, none."""
+release, built by the outbox task after the commit; no change, no release; unpublished agreements, none."""
 
 import datetime
 from decimal import Decimal
@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from agreements import services
-from agreements.models import Agreement
+from agreements import publicity, services
+from agreements.models import Agreement, PublicChange
 from opendata import services as opendata_services
 from opendata.checks import check_ocid_prefix
 from opendata.models import Release
@@ -24,9 +24,13 @@ def releases_of(agreement) -> list[Release]:
     return list(Release.objects.filter(agreement=agreement).order_by("date", "id"))
 
 
-def ours(callbacks) -> list:
-    """The release-recording callbacks among those captured (other apps may queue their own)."""
-    return [c for c in callbacks if hasattr(c, "agreement_id")]
+@pytest.fixture
+def dispatches(monkeypatch):
+    """Count the outbox task's dispatches (each still dispatches)."""
+    sent = []
+    dispatch = publicity._dispatch
+    monkeypatch.setattr(publicity, "_dispatch", lambda: (sent.append(1), dispatch()))
+    return sent
 
 
 def test_publishing_records_the_first_release(story):
@@ -77,48 +81,53 @@ def test_an_amendment_is_a_contract_amendment_release(story, editor, run_on_comm
     assert releases_of(story.agreement)[-1].tag == ["contractAmendment"]
 
 
-def test_saving_without_a_change_records_nothing(story, run_on_commit):
+def test_saving_without_a_change_records_nothing(story, editor, run_on_commit):
+    """The outbox records the save and the task runs, but the content is the same: no new release."""
     deliverable = story.deliverables["met"]
 
     with run_on_commit():
-        story.agreement.save()
-        deliverable.save()  # updated_at moves; the published content does not
+        services.agreement_update(agreement=story.agreement, by=editor)
+        services.agreement_record_save(instance=deliverable, by=editor)  # updated_at moves, the content not
         story.private_document.title = "内部検討資料（改）"  # not public: not in the release
-        story.private_document.save()
+        services.agreement_record_save(instance=story.private_document, by=editor)
 
     assert len(releases_of(story.agreement)) == 1
+    assert not PublicChange.objects.pending().exists()
 
 
-def test_several_changes_in_one_transaction_are_one_release(story, run_on_commit, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+def test_several_changes_in_one_transaction_are_one_task_and_one_release(story, editor, run_on_commit, dispatches):
+    with run_on_commit(), transaction.atomic():
         for deliverable in story.deliverables.values():
             deliverable.title += "（改）"
-            deliverable.save()
+            services.agreement_record_save(instance=deliverable, by=editor)
         story.public_documents[1].title = "報道発表（訂正）"
-        story.public_documents[1].save()
-        story.agreement.summary = "概要を更新"
-        story.agreement.save()
+        services.agreement_record_save(instance=story.public_documents[1], by=editor)
+        services.agreement_update(agreement=story.agreement, by=editor, summary="概要を更新")
 
-    assert len(ours(callbacks)) == 1
+    assert len(dispatches) == 1
     assert len(releases_of(story.agreement)) == 2
 
 
-def test_a_rolled_back_change_neither_publishes_nor_blocks_the_next(story, run_on_commit):
+def test_a_rolled_back_change_records_nothing_and_does_not_block_the_next(story, editor, run_on_commit, dispatches):
     deliverable = story.deliverables["scheduled"]
+    changes, version = PublicChange.objects.count(), publicity.publication_version()
+
+    with run_on_commit(), pytest.raises(RuntimeError), transaction.atomic():
+        deliverable.title = "取り消される変更"
+        services.agreement_record_save(instance=deliverable, by=editor)
+        raise RuntimeError("rolled back")
+    assert (PublicChange.objects.count(), publicity.publication_version()) == (changes, version)
+    assert dispatches == [] and len(releases_of(story.agreement)) == 1
 
     with run_on_commit():
-        with pytest.raises(RuntimeError), transaction.atomic():
-            deliverable.title = "取り消される変更"
-            deliverable.save()
-            raise RuntimeError("rolled back")
         deliverable.refresh_from_db()
         deliverable.title = "住民アンケート"
-        deliverable.save()
+        services.agreement_record_save(instance=deliverable, by=editor)
 
     latest = releases_of(story.agreement)[-1].data
     titles = {m["title"] for m in latest["contracts"][0]["implementation"]["milestones"]}
     assert "住民アンケート" in titles and "取り消される変更" not in titles
-    assert len(releases_of(story.agreement)) == 2
+    assert len(releases_of(story.agreement)) == 2 and len(dispatches) == 1
 
 
 def test_deleting_a_record_is_a_change(story, editor, run_on_commit):
@@ -134,10 +143,10 @@ def test_an_unpublished_agreement_records_no_release(city, editor, run_on_commit
         agreement = AgreementFactory(municipality=city)
         DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
         DocumentFactory(agreement=agreement)
-        agreement.title = "下書きの変更"
-        agreement.save()
+        services.agreement_update(agreement=agreement, by=editor, title="下書きの変更")
 
     assert releases_of(agreement) == []
+    assert not PublicChange.objects.filter(agreement_id=agreement.pk).exists()  # not a public change
 
 
 def test_deleting_an_unpublished_draft_is_quiet(city, editor, run_on_commit):
@@ -156,8 +165,12 @@ def test_unpublishing_records_nothing_and_republishing_an_unchanged_agreement_ne
         services.agreement_unpublish(agreement=story.agreement, by=approver)
     with run_on_commit():
         story.deliverables["met"].title = "非公開中の変更"
-        story.deliverables["met"].save()
+        services.agreement_record_save(instance=story.deliverables["met"], by=approver)
     assert len(releases_of(story.agreement)) == 1
+    assert list(PublicChange.objects.filter(agreement_id=story.agreement.pk).values_list("kind", flat=True)) == [
+        "changed",
+        "withdrawn",
+    ]
 
     with run_on_commit():
         services.agreement_publish(agreement=story.agreement, by=approver)
@@ -165,22 +178,29 @@ def test_unpublishing_records_nothing_and_republishing_an_unchanged_agreement_ne
     assert len(releases_of(story.agreement)) == 2  # the change made while unpublished
 
 
-def test_a_failure_while_recording_does_not_undo_the_change(story, run_on_commit, monkeypatch, caplog):
-    """The change is committed by then: the error is logged, and the next change catches up."""
+def test_a_failure_while_building_does_not_undo_the_change(story, editor, run_on_commit, monkeypatch, caplog):
+    """The change is committed by then: the error is logged and the change stays pending, so the periodic
+    task builds it once the cause is gone."""
     monkeypatch.setattr(opendata_services, "release_record_for", lambda **kwargs: 1 / 0)
     deliverable = story.deliverables["scheduled"]
 
     with run_on_commit():
         deliverable.title = "変更"
-        deliverable.save()
+        services.agreement_record_save(instance=deliverable, by=editor)
 
     deliverable.refresh_from_db()
     assert deliverable.title == "変更"
-    assert "on_commit" in caplog.text
+    assert "release of agreement" in caplog.text
+    (change,) = PublicChange.objects.pending()
+    assert (change.attempts, change.last_error) == (1, "ZeroDivisionError")
+
+    monkeypatch.undo()
+    assert opendata_services.public_changes_process() == 1
+    assert len(releases_of(story.agreement)) == 2
 
 
-def test_the_command_records_what_the_signals_did_not_see(city):
-    """A queryset update sends no signal: the command catches up, and a second run finds nothing new."""
+def test_the_command_records_what_no_service_recorded(city):
+    """A queryset update records no change: the command catches up, and a second run finds nothing new."""
     agreement = AgreementFactory(municipality=city, status="active")
     Agreement.objects.filter(pk=agreement.pk).update(published=True, published_at=timezone.now())
     out = StringIO()

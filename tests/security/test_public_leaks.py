@@ -16,13 +16,12 @@ import pytest
 from django.utils import timezone
 
 from agreements import services
-from agreements.csv_copy import copy_csv
-from agreements.exports import DATASETS, published_querysets
 from agreements.models import Agreement
-from api.csv import stream_csv
-from api.serializers.agreements import AgreementSerializer, agreement_values, agreements_data
+from agreements.tables import AGREEMENTS, TABLES, published_querysets
+from api.serializers.agreements import AgreementSerializer
 from opendata.bulk import current_dir, opendata_export
 from tests.api.conftest import client_for
+from tests.csv_forms import copy_csv, python_csv
 from tests.factories import AgreementFactory, MeasurementFactory, OutcomeIndicatorFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,11 +61,11 @@ def test_both_json_paths_apply_one_rule(hidden_parent, viewer, partner):
     for reader, expected in ((None, None), (partner, None), (viewer, parent.public_id)):
         request = type("Request", (), {"user": reader})()
         serialized = AgreementSerializer(queryset.get(), context={"request": request}).data
-        (fast,) = agreements_data(agreement_values(queryset, reader=reader))
+        (fast,) = AGREEMENTS.json(AGREEMENTS.json_values(queryset, reader=reader))
         assert serialized["parent"] == fast["parent"] == expected, reader
     # published, the parent is named to everyone
     services.agreement_publish(agreement=parent, by=services_approver(parent))
-    (fast,) = agreements_data(agreement_values(queryset))
+    (fast,) = AGREEMENTS.json(AGREEMENTS.json_values(queryset))
     assert fast["parent"] == parent.public_id
     assert client_for().get(f"/api/v1/agreements/{child.public_id}/").json()["parent"] == parent.public_id
 
@@ -105,15 +104,15 @@ def test_the_csv_names_no_unpublished_parent(hidden_parent):
     (row,) = csv_rows(body)
     assert row["ID"] == child.public_id and row["親協定ID"] == ""
     assert parent.public_id not in body.decode()
-    stream = "".join(stream_csv(DATASETS["agreements"], published_querysets()["agreements"], bom=False))
+    stream = python_csv(TABLES["agreements"], published_querysets()["agreements"], bom=False)
     assert parent.public_id not in stream
 
 
 def test_the_copy_path_names_no_unpublished_parent(hidden_parent, postgres_only):
     parent, _child = hidden_parent
-    copied = b"".join(copy_csv(DATASETS["agreements"], published_querysets()["agreements"], bom=False))
+    copied = copy_csv(TABLES["agreements"], published_querysets()["agreements"], bom=False)
     assert parent.public_id.encode() not in copied
-    expected = "".join(stream_csv(DATASETS["agreements"], published_querysets()["agreements"], bom=False))
+    expected = python_csv(TABLES["agreements"], published_querysets()["agreements"], bom=False)
     assert copied == expected.encode()
 
 

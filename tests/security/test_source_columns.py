@@ -9,13 +9,12 @@ import json
 import pytest
 from django.utils import timezone
 
-from agreements.csv_copy import copy_csv
-from agreements.exports import DATASETS, published_querysets
-from api.csv import stream_csv
+from agreements.tables import TABLES, published_querysets
 from opendata.bulk import current_dir, opendata_export
 from opendata.ocds import release_content
 from opendata.selectors import agreements_for_ocds
 from tests.api.conftest import client_for
+from tests.csv_forms import copy_csv, python_csv
 from tests.factories import AgreementFactory, PartyFactory
 from tests.portal.conftest import client_in
 
@@ -62,14 +61,14 @@ def test_the_api_gives_source_columns_to_members_only(listed, viewer, partner, s
 def test_no_csv_carries_source_columns(listed):
     """Given the agreement, then no dataset of the Python stream (nor ?format=csv) holds the columns."""
     everything = "".join(
-        "".join(stream_csv(dataset, published_querysets()[name], bom=False)) for name, dataset in DATASETS.items()
+        python_csv(dataset, published_querysets()[name], bom=False) for name, dataset in TABLES.items()
     )
     everything += b"".join(client_for().get("/api/v1/agreements/?format=csv").streaming_content).decode()
     assert SECRET_TEXT not in everything and SECRET_HEADER not in everything
 
 
 def test_no_copy_csv_carries_source_columns(listed, postgres_only):
-    copied = b"".join(copy_csv(DATASETS["agreements"], published_querysets()["agreements"], bom=False))
+    copied = copy_csv(TABLES["agreements"], published_querysets()["agreements"], bom=False)
     assert SECRET_TEXT.encode() not in copied and SECRET_HEADER.encode() not in copied
 
 

@@ -2,7 +2,7 @@
 measurements of the KPIs my organization reports, and what the municipality said about them."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,11 +50,10 @@ def report_progress(request, pk):
     """A progress report on a deliverable of my organization, with evidence."""
     access = access_for(request.user)
     deliverable = get_object_or_404(selectors.partner_deliverables(access.organizations()), pk=pk)
-    can_report = access.is_partner(deliverable.responsible_id, at_least=Role.EDITOR)
+    can_report = services.is_partner_editor(request.user, deliverable.responsible_id)
     form = ProgressReportForm(request.POST or None, request.FILES or None, deliverable=deliverable)
     if request.method == "POST":
-        if not can_report:
-            raise PermissionDenied(_("Only an editor of the responsible organization can report on this."))
+        services.require_partner_editor(request.user, deliverable.responsible_id)  # the service's rule, early
         if form.is_valid():
             data = dict(form.cleaned_data)
             data["evidence"] = data.get("evidence") or None
@@ -89,11 +88,10 @@ def report_measurement(request, pk):
     """A value of a KPI my organization reports; it waits for the municipality's review."""
     access = access_for(request.user)
     indicator = get_object_or_404(selectors.partner_indicators(access.organizations()), pk=pk)
-    can_report = access.is_partner(indicator.reporter_id, at_least=Role.EDITOR)
+    can_report = services.is_partner_editor(request.user, indicator.reporter_id)
     form = PartnerMeasurementForm(request.POST or None, indicator=indicator)
     if request.method == "POST":
-        if not can_report:
-            raise PermissionDenied(_("Only an editor of the reporting organization can report values."))
+        services.require_partner_editor(request.user, indicator.reporter_id)  # the service's rule, early
         if form.is_valid():
             try:
                 services.measurement_record(indicator=indicator, by=request.user, **form.cleaned_data)

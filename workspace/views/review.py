@@ -2,7 +2,7 @@
 of the municipality sees them; approvers accept, or return them with a comment saying what to fix."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -43,8 +43,7 @@ def _review(request, report, *, municipality_id, accept, return_):
     form = ReviewForm(request.POST or None)
     if request.method != "POST":
         return form, rights, None
-    if not rights["can_approve"]:
-        raise PermissionDenied(_("Only approvers of the municipality can accept or return reports."))
+    services.require_officer(request.user, municipality_id, Role.APPROVER)  # the review services' rule, early
     if form.is_valid():
         service = accept if form.cleaned_data["action"] == ReviewForm.ACCEPT else return_
         try:
