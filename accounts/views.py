@@ -1,18 +1,9 @@
 """Accounts: password change (counted by the login throttle), language preference, notices."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
-
-from notifications.messages import render as render_notice
-from notifications.models import Notice
-from notifications.services import notice_mark_read
 
 from .forms import AdminPasswordChangeForm, PasswordChangeForm
 from .models import Profile
@@ -44,20 +35,3 @@ def set_language(request):
     if request.method == "POST" and request.user.is_authenticated and language in ("ja", "en"):
         Profile.objects.update_or_create(user=request.user, defaults={"language": language})
     return response
-
-
-@login_required
-def notices(request):
-    page = Paginator(Notice.objects.filter(recipient=request.user).order_by("-created_at", "-id"), 50).get_page(
-        request.GET.get("page")
-    )
-    rows = [(notice, *render_notice(notice.kind, notice.params)) for notice in page]
-    return render(request, "accounts/notices.html", {"page": page, "rows": rows})
-
-
-@login_required
-@require_POST
-def notices_mark_read(request):
-    count = notice_mark_read(user=request.user)
-    messages.success(request, _("%(count)s notices marked as read.") % {"count": count})
-    return redirect("accounts:notices")

@@ -17,6 +17,7 @@ every minute) processes them.
 
 import logging
 
+from celery import current_app
 from django.db.models import F
 
 from core.transactions import on_commit_once
@@ -92,8 +93,7 @@ def _dispatch() -> None:
     """Ask a worker to process the pending changes. A broker outage must never fail the committed
     change: it is logged and the periodic task processes the rows later."""
     try:
-        from config.celery import app  # the project's app (not whichever Celery app is "current")
-
-        app.signature(PROCESS_TASK).delay()
+        # the project's app: config/__init__.py creates it at start-up and makes it the current one
+        current_app.signature(PROCESS_TASK).delay()
     except Exception as error:  # noqa: BLE001
         logger.warning("could not enqueue %s (%r); the periodic task will do it", PROCESS_TASK, error)

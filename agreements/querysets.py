@@ -1,5 +1,6 @@
 """Reusable reads of the agreements app. Visibility rules live here, once, for admin, API and pages."""
 
+from django.apps import apps
 from django.db import models
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Sum
 
@@ -41,7 +42,8 @@ class AgreementQuerySet(models.QuerySet):
 
 
 def _party_agreements(organization_ids):
-    from .models import Party
+    # Party by the registry, not by import: the models import this module to build their managers.
+    Party = apps.get_model("agreements", "Party")
 
     return Party.objects.filter(organization_id__in=organization_ids).values("agreement_id")
 

@@ -10,7 +10,18 @@ from django.utils import timezone
 
 from partnerships.models import Municipality
 
-from .models import Agreement, AgreementSummary, CooperationField, Measurement, OutcomeIndicator, Party, PublicChange
+from .models import (
+    Agreement,
+    AgreementSummary,
+    CooperationField,
+    Deliverable,
+    Initiative,
+    Measurement,
+    OutcomeIndicator,
+    Party,
+    PublicChange,
+)
+from .querysets import agreement_visible_q
 
 STATS_CACHE_KEY = "kyoso:stats:v2"  # v2: the zero-budget share is over agreements with a known cost
 
@@ -232,3 +243,19 @@ def stats_get(*, refresh: bool = False) -> dict:
     data = stats_compute()
     cache.set(STATS_CACHE_KEY, data, timeout=settings.KYOSO_STATS_TTL)
     return data
+
+
+def visible_agreements(user):
+    return Agreement.objects.visible_to(user)
+
+
+def visible_initiatives(user):
+    return Initiative.objects.filter(agreement_visible_q(user, "agreement__"))
+
+
+def visible_deliverables(user):
+    return Deliverable.objects.filter(agreement_visible_q(user, "initiative__agreement__"))
+
+
+def visible_indicators(user):
+    return OutcomeIndicator.objects.filter(agreement_visible_q(user, "agreement__"))

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from config.locks import job_lock
+from core.locks import job_lock
 
 from . import jobs
 

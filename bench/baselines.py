@@ -23,7 +23,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from agreements.models import Agreement, Party
 from agreements.tables import AGREEMENTS
 from opendata import conf
-from opendata.ocds import _package_head
+from opendata.ocds import package_head
 
 PAGE_SIZE = 50
 
@@ -212,7 +212,7 @@ def tuned_release_package(request):
     with connection.cursor() as cursor:
         cursor.execute(sql, [request.GET.get("municipality", "")])
         releases = [row[0].encode() for row in cursor.fetchall()]
-    head = _package_head(
+    head = package_head(
         uri=request.build_absolute_uri(),
         published=timezone.now(),
         publisher=conf.publisher_name(),

@@ -1,6 +1,6 @@
 # ruff: noqa: S311 — reproducible synthetic data, not secrets
 """The import benchmark: a 10,000-row agreement list for one municipality, in the template's columns,
-with partners named by 法人番号, run through ``imports.services.import_run`` — every row checked, then
+with partners named by 法人番号, run through ``imports.jobs.import_run`` — every row checked, then
 written on PostgreSQL with COPY (``core.copy``) with history rows, fields and parties. The rows are not
 published (a published import adds one outbox row per agreement, in one bulk insert; the releases are
 built after the commit). The baseline writes the same agreements with a bare ``bulk_create`` — no
@@ -87,8 +87,8 @@ def _bare_insert(municipality, rows) -> float:
 
 
 def import_benchmark(code: str, rows: int = 10_000, seed: int = 42) -> dict:
+    from imports.jobs import import_run
     from imports.models import ImportJob, ImportStatus
-    from imports.services import import_run
     from partnerships.models import Municipality, Organization
 
     municipality = Municipality.objects.get(code=code)

@@ -18,7 +18,7 @@ SECONDS = {"full": 10, "small": 5, "tiny": 2}
 ROUNDS = {"full": 2, "small": 1, "tiny": 1}
 
 
-def _manage(*args: str) -> str:
+def run_manage(*args: str) -> str:
     command = [sys.executable, "manage.py", *args]
     return subprocess.run(command, cwd=ROOT, env=bench_env(), check=True, capture_output=True, text=True).stdout
 
@@ -39,11 +39,11 @@ def prepare_database(scale: str, keep: bool, any_scale: bool = False) -> dict:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {DATABASE}")
     started = time.monotonic()
-    _manage("migrate", "--noinput", "-v0")
-    _manage("load_municipalities")
+    run_manage("migrate", "--noinput", "-v0")
+    run_manage("load_municipalities")
     prepared = time.monotonic() - started
     print(f"migrated and loaded municipalities in {prepared:.1f} s; seeding ({scale})…", flush=True)
-    report = json.loads(_manage("seed_scale", "--scale", scale, "--json").strip().splitlines()[-1])
+    report = json.loads(run_manage("seed_scale", "--scale", scale, "--json").strip().splitlines()[-1])
     report["scale"], report["migrate_and_municipalities_s"] = scale, round(prepared, 1)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps(report, ensure_ascii=False))
@@ -83,7 +83,7 @@ def main(argv=None) -> int:
 
     started = time.monotonic()
     seed = prepare_database(args.scale, args.keep_db)
-    _manage("collectstatic", "--noinput", "-v0")
+    run_manage("collectstatic", "--noinput", "-v0")
     setup_django()
     from . import report, suite
     from .server import Server

@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),  # login: throttled by axes (accounts/throttle.py)
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("notifications.urls")),
     path("workspace/", include("workspace.urls")),
     path("", include("portal.urls")),
 ]

@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from config.locks import job_lock
+from core.locks import job_lock
 
+from .jobs import import_run
 from .models import ImportJob, ImportStatus
-from .services import import_run
 
 
 @shared_task(name="imports.run", ignore_result=True, bind=True, max_retries=10)

@@ -1,8 +1,8 @@
 from celery import shared_task
 
-from config.locks import job_lock
+from core.locks import job_lock
 
-from .services import notices_send_pending
+from .jobs import notices_send_pending
 
 
 @shared_task(name="notifications.send", ignore_result=True)

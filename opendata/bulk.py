@@ -20,7 +20,7 @@ from core.tables import write_csv
 from . import conf
 from .datapackage import datapackage
 from .models import Release
-from .ocds import _package_head, served_releases
+from .ocds import package_head, served_releases
 
 logger = logging.getLogger(__name__)
 OCDS_FILE = "ocds-releases.json.gz"
@@ -48,7 +48,7 @@ def _write_csv(path: Path, table, queryset) -> int:
 
 def _write_ocds(path: Path, now) -> int:
     """A release package of every release of every published agreement, streamed release by release."""
-    head = _package_head(
+    head = package_head(
         uri=conf.public_base_url().rstrip("/") + "/opendata/" + OCDS_FILE,
         published=now,
         publisher=conf.publisher_name(),

@@ -554,7 +554,7 @@ def compiled_release(latest: dict) -> dict:
     }
 
 
-def _package_head(*, uri: str, published: datetime.datetime, publisher: str, policy: str | None) -> dict:
+def package_head(*, uri: str, published: datetime.datetime, publisher: str, policy: str | None) -> dict:
     head = {
         "uri": uri,
         "version": OCDS_VERSION,
@@ -571,7 +571,7 @@ def _package_head(*, uri: str, published: datetime.datetime, publisher: str, pol
 def release_package(
     *, uri: str, releases: list[dict], published: datetime.datetime, publisher: str, policy: str | None = None
 ) -> dict:
-    return {**_package_head(uri=uri, published=published, publisher=publisher, policy=policy), "releases": releases}
+    return {**package_head(uri=uri, published=published, publisher=publisher, policy=policy), "releases": releases}
 
 
 def record_package(
@@ -586,4 +586,4 @@ def record_package(
 ) -> dict:
     """A record package of one contracting process: its releases, linked, and its compiled release."""
     record = {"ocid": ocid, "releases": linked, "compiledRelease": compiled_release(latest)}
-    return {**_package_head(uri=uri, published=published, publisher=publisher, policy=policy), "records": [record]}
+    return {**package_head(uri=uri, published=published, publisher=publisher, policy=policy), "records": [record]}

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from config.locks import job_lock
+from core.locks import job_lock
 
 from .bulk import opendata_export
 from .services import public_changes_process

@@ -72,14 +72,14 @@ def validate_corporate_number(value: str) -> None:
         )
 
 
-def resolve_lg_code(text, *, exists=None) -> str:
+def resolve_lg_code(text, *, exists) -> str:
     """The 6-digit local government code a person or a spreadsheet wrote: 272299, the 5-digit code
     without its check digit (27229), or the 6-digit code whose leading zero Excel dropped (15865 for
     015865; 1100 for 01100). Full-width digits and spaces are accepted.
 
-    A 5-digit text can be read both ways; ``exists(code) -> bool`` (default: the national list in the
-    database) decides, and when both or neither reading exists a ``ValidationError`` says so. A 6-digit
-    code with a wrong check digit is refused with the digit it should end in."""
+    A 5-digit text can be read both ways; ``exists(code) -> bool`` decides (the national list in the
+    database: ``partnerships.selectors.lg_code_exists``), and when both or neither reading exists a
+    ``ValidationError`` says so. A 6-digit code with a wrong check digit is refused with the digit it should end in."""
     import unicodedata
 
     raw = str(text if text is not None else "")
@@ -103,13 +103,6 @@ def resolve_lg_code(text, *, exists=None) -> str:
     if lg_code_check_digit(padded[:5]) == padded[5]:
         readings.append(padded)
     readings = [r for r in readings if 1 <= int(r[:2]) <= 47]
-    if exists is None:
-
-        def exists(code):
-            from partnerships.models import Municipality
-
-            return Municipality.objects.filter(code=code).exists()
-
     found = [r for r in readings if exists(r)]
     if len(found) == 1:
         return found[0]

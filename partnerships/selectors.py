@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from .models import Role
+from .models import Municipality, Role
 
 _RANKS = {
     Role.VIEWER: [Role.VIEWER, Role.EDITOR, Role.APPROVER],
@@ -31,3 +31,8 @@ def partner_users_of(organization_id: int, *, at_least: str = Role.VIEWER):
         )
         .distinct()
     )
+
+
+def lg_code_exists(code: str) -> bool:
+    """Whether the national list in the database has this local government code."""
+    return Municipality.objects.filter(code=code).exists()

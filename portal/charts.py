@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from agreements.templatetags.kyoso import number
+from core.templatetags.kyoso import number
 
 INK, MUTED, GRID = "#1d2330", "#4a5468", "#c9d0dc"
 ZERO_BUDGET, OTHER = "#17693a", "#7ea6d6"

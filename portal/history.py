@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from agreements.history import history_entries, parent_shown_q, public_history_entries
 from agreements.models import Agreement, CooperationField
-from agreements.templatetags.kyoso import jdate, yen
+from core.templatetags.kyoso import jdate, yen
 from partnerships.models import Department
 
 SHOWN_ENTRIES = 30

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from agreements.models import Agreement, CooperationField, Party
 from agreements.selectors import stats_get
-from agreements.templatetags.kyoso import jdate, number
+from core.templatetags.kyoso import jdate, number
 from partnerships.models import Municipality, MunicipalityKind, Organization
 
 from . import charts

@@ -14,28 +14,13 @@ from agreements.models import (
     Party,
     ProgressUpdate,
 )
-from agreements.querysets import agreement_member_q, agreement_visible_q
+from agreements.querysets import agreement_member_q
+from agreements.selectors import visible_agreements, visible_deliverables, visible_indicators, visible_initiatives
 from agreements.tables import AGREEMENTS, DELIVERABLES, INDICATORS, INITIATIVES, MEASUREMENTS, PARTIES
 from partnerships.access import access_for
 from partnerships.models import Department, Municipality, Organization
 
 from .base import ValidatedModelSerializer
-
-
-def visible_agreements(user):
-    return Agreement.objects.visible_to(user)
-
-
-def visible_initiatives(user):
-    return Initiative.objects.filter(agreement_visible_q(user, "agreement__"))
-
-
-def visible_deliverables(user):
-    return Deliverable.objects.filter(agreement_visible_q(user, "initiative__agreement__"))
-
-
-def visible_indicators(user):
-    return OutcomeIndicator.objects.filter(agreement_visible_q(user, "agreement__"))
 
 
 class PartySerializer(ValidatedModelSerializer):

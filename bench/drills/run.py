@@ -280,13 +280,13 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--scale", default="small", help="seed at this scale if the bench database is missing")
     args = parser.parse_args(argv)
-    from ..run import _manage, prepare_database
+    from ..run import prepare_database, run_manage
 
     if not (c.redis_ready() and c.postgres_ready()):
         print("PostgreSQL and Redis must be running before the drills.", file=sys.stderr)
         return 2
     seed = prepare_database(args.scale, keep=True, any_scale=True)
-    _manage("collectstatic", "--noinput", "-v0")  # production settings serve the manifest's files
+    run_manage("collectstatic", "--noinput", "-v0")  # production settings serve the manifest's files
     setup_django(CELERY_BROKER_URL=c.BROKER)
     from agreements.models import Agreement
 

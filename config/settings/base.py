@@ -19,7 +19,7 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "config.admin_site.KyosoAdminConfig",  # django.contrib.admin with Kyoso's admin site
+    "partnerships.admin_site.KyosoAdminConfig",  # django.contrib.admin with Kyoso's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.unread_notices",
+                "notifications.context_processors.unread_notices",
             ],
         },
     },

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from agreements.models import Agreement, Initiative
-from agreements.templatetags.kyoso import cost, signed_on_display
+from core.templatetags.kyoso import cost, signed_on_display
 from tests.factories import AgreementFactory, InitiativeFactory
 
 pytestmark = pytest.mark.django_db

@@ -156,8 +156,8 @@ def test_an_error_answered_as_csv_is_neutralised_too(db):
 def test_an_import_keeps_the_text_as_typed(city, editor):
     """The apostrophe is for spreadsheets reading the exports: what an officer imports is stored as typed."""
     from imports.columns import HEADERS
+    from imports.jobs import import_run
     from imports.models import ImportJob
-    from imports.services import import_run
 
     values = {"協定名": "=1+1 で始まる協定名", "協定種別": "包括連携協定", "締結日": "2024-07-01", "状態": "締結中"}
     values |= {"市の費用_円": "0"}

@@ -17,7 +17,7 @@ from agreements.models import (
     OutcomeIndicator,
     Party,
 )
-from bench.seed import SCALES, Seeder
+from agreements.synthetic.seed import SCALES, Seeder
 from opendata.models import Release
 from partnerships.codes import is_valid_corporate_number
 from partnerships.models import Organization

@@ -195,7 +195,7 @@ def test_import_page_follows_the_job_under_the_real_csp(browser, live_server, ed
     import csv
 
     from imports.columns import HEADERS
-    from imports.services import import_run
+    from imports.jobs import import_run
 
     context = browser.new_context(base_url=live_server.url, locale="ja-JP", viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -235,8 +235,9 @@ def test_the_import_report_of_a_real_list_fits_a_phone(phone, editor, city):
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from imports.jobs import import_run
     from imports.models import ImportJob
-    from imports.services import import_job_create, import_run
+    from imports.services import import_job_create
 
     listing = Path(__file__).resolve().parent.parent / "imports" / "real" / "102075_tatebayashi.csv"
     import_job_create(

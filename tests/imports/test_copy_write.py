@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 
 from agreements.models import Agreement, CooperationField, Party
-from imports import services
+from imports import jobs
+from imports.jobs import import_run
 from imports.models import ImportJob
-from imports.services import import_run
 from partnerships.models import Department, Organization
 from tests.api.conftest import client_for
 from tests.factories import AgreementFactory, OrganizationFactory
@@ -136,7 +136,7 @@ def test_copy_writes_exactly_the_rows_the_orm_path_writes(postgres_only, city, a
     CooperationField.objects.get_or_create(code="disaster_prevention", defaults={"name": "防災"})
 
     copy_job, by_copy = import_then_undo(city, approver)
-    monkeypatch.setattr(services, "copy_supported", lambda: False)
+    monkeypatch.setattr(jobs, "copy_supported", lambda: False)
     orm_job, by_orm = import_then_undo(city, approver)
 
     assert copy_job.result["public_ids"] == orm_job.result["public_ids"]
@@ -154,14 +154,14 @@ def test_a_failure_while_writing_leaves_nothing(city, editor, monkeypatch):
     """An error after the agreements and their history are written (here: writing the parties) undoes
     everything: agreements, history, fields, organizations created on the way, departments."""
     before = snapshot()
-    real = services._create_with_history
+    real = jobs._create_with_history
 
     def fail_on_parties(model, objs, **kwargs):
         real(model, objs, **kwargs)
         if model is Party:
             raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(services, "_create_with_history", fail_on_parties)
+    monkeypatch.setattr(jobs, "_create_with_history", fail_on_parties)
     rows = [{**row, "公開": ""} for row in A_LIST]
     with pytest.raises(RuntimeError):
         run(city, csv_bytes(rows), by=editor)
@@ -174,14 +174,14 @@ def test_an_officer_creating_during_an_import_takes_the_next_id(postgres_only, c
     """The import holds the city's 2025 ids from allocation to commit: an API create made meanwhile
     waits, then takes the number after the import's last (no duplicate, no gap)."""
     allocated, release = threading.Event(), threading.Event()
-    real = services._assign_public_ids
+    real = jobs._assign_public_ids
 
     def assign_then_pause(municipality, checked):
         real(municipality, checked)
         allocated.set()
         release.wait(timeout=2)  # the API create starts now and must wait for our commit
 
-    monkeypatch.setattr(services, "_assign_public_ids", assign_then_pause)
+    monkeypatch.setattr(jobs, "_assign_public_ids", assign_then_pause)
     rows = [{"協定名": f"同時取り込み{n}", "締結日": "2025-06-01", "連携先": "株式会社同時"} for n in range(30)]
     results = {}
 

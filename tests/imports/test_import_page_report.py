@@ -6,8 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agreements.models import Agreement
+from imports.jobs import import_run
 from imports.models import ImportJob
-from imports.services import import_run
 
 from .test_city_lists import city_csv
 

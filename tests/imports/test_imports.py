@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook
 
 from agreements.models import Agreement, Party
 from imports.columns import HEADERS
+from imports.jobs import import_run
 from imports.models import ImportJob
-from imports.services import import_run
 from tests.api.conftest import client_for
 from tests.factories import AgreementFactory, DepartmentFactory, OrganizationFactory
 

@@ -16,9 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from imports.columns import HEADERS
+from imports.jobs import MAX_ERRORS, import_run
 from imports.models import ImportJob
 from imports.reading import FileFormatError, TooManyRowsError, read_rows, xlsx_max_unpacked_bytes
-from imports.services import MAX_ERRORS, import_run
 from tests.api.conftest import client_for
 
 from .test_imports import csv_bytes, row, run

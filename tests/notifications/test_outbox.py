@@ -9,8 +9,8 @@ from django.db import connection
 
 from accounts.models import Profile
 from agreements import services
+from notifications.jobs import notices_send_pending
 from notifications.models import Notice
-from notifications.services import notices_send_pending
 from tests.factories import AgreementFactory, DeliverableFactory, InitiativeFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db

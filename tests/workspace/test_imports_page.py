@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from imports.columns import HEADERS
+from imports.jobs import import_run
 from imports.models import ImportJob
-from imports.services import import_run
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.access import access_for
-from partnerships.models import Role
+from partnerships.models import OrganizationKind, Role
 
 register = template.Library()
 
@@ -66,3 +66,9 @@ def as_percent(fraction):
 def last_item(items):
     """The last element of a list (None when empty)."""
     return items[-1] if items else None
+
+
+@register.filter
+def organization_kind(value) -> str:
+    """An organization kind's label (e.g. in an import report, which stores the code)."""
+    return OrganizationKind(value).label if value in OrganizationKind.values else value

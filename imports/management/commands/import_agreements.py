@@ -6,11 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 
 from agreements.choices import AgreementKind
+from imports.jobs import import_run
 from imports.models import ImportJob
 from imports.recognition import FIELDS
-from imports.services import import_run
 from partnerships.codes import resolve_lg_code
 from partnerships.models import Municipality
+from partnerships.selectors import lg_code_exists
 
 NOTE_TITLES = {
     "captions": "caption rows above the header (skipped)",
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
         try:
-            code = resolve_lg_code(municipality)
+            code = resolve_lg_code(municipality, exists=lg_code_exists)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         place = Municipality.objects.filter(code=code).first()

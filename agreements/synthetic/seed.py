@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection
 
 from agreements.models import (
     Agreement,
@@ -554,28 +554,3 @@ def _cumulative(weights: list[float]) -> list[float]:
         total += weight
         out.append(total)
     return out
-
-
-def seed_scale(*, sizes: Sizes, seed: int = 42, as_of: datetime.date = AS_OF, releases: str = "largest") -> dict:
-    """Seed in one transaction, record OCDS releases (``releases``: largest, all or none), then VACUUM
-    ANALYZE the tables (ANALYZE only inside an outer transaction, e.g. a test)."""
-    from .releases import releases_record_bulk
-
-    with transaction.atomic():
-        report = Seeder(sizes=sizes, seed=seed, as_of=as_of).run()
-        started = time.monotonic()
-        published = Agreement.objects.filter(published=True)
-        if releases == "largest" and report["largest_municipality"]:
-            published = published.filter(municipality__code=report["largest_municipality"])
-        elif releases not in ("largest", "all"):
-            published = published.none()
-        ids = list(published.order_by("pk").values_list("pk", flat=True))
-        report["counts"]["opendata_release"] = releases_record_bulk(agreement_ids=ids)
-        report["seconds"]["opendata_release"] = round(time.monotonic() - started, 1)
-    started = time.monotonic()
-    tables = [m._meta.db_table for m in (*MODELS, Agreement.fields.through)] + ["opendata_release"]
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM (ANALYZE)'} {table}")
-    report["seconds"]["vacuum_analyze"] = round(time.monotonic() - started, 1)
-    return report

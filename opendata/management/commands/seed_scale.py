@@ -1,14 +1,47 @@
 import dataclasses
 import datetime
 import json
+import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
+
+from agreements.models import Agreement, AgreementSummary
+from agreements.services import agreement_summaries_refresh_all
+from agreements.synthetic.seed import AS_OF, MODELS, SCALES, Seeder, Sizes
+from opendata.services import releases_record_bulk
+
+
+def seed_scale(*, sizes: Sizes, seed: int = 42, as_of: datetime.date = AS_OF, releases: str = "largest") -> dict:
+    """Seed in one transaction, record OCDS releases (``releases``: largest, all or none), then VACUUM
+    ANALYZE the tables (ANALYZE only inside an outer transaction, e.g. a test)."""
+    with transaction.atomic():
+        report = Seeder(sizes=sizes, seed=seed, as_of=as_of).run()
+        started = time.monotonic()
+        published = Agreement.objects.filter(published=True)
+        if releases == "largest" and report["largest_municipality"]:
+            published = published.filter(municipality__code=report["largest_municipality"])
+        elif releases not in ("largest", "all"):
+            published = published.none()
+        ids = list(published.order_by("pk").values_list("pk", flat=True))
+        report["counts"]["opendata_release"] = releases_record_bulk(agreement_ids=ids)
+        report["seconds"]["opendata_release"] = round(time.monotonic() - started, 1)
+        # the statistics' maintained summaries (the outbox task keeps them from here on)
+        started = time.monotonic()
+        report["counts"]["agreement_summary"] = agreement_summaries_refresh_all()
+        report["seconds"]["agreement_summary"] = round(time.monotonic() - started, 1)
+    started = time.monotonic()
+    tables = [m._meta.db_table for m in (*MODELS, Agreement.fields.through, AgreementSummary)] + ["opendata_release"]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM (ANALYZE)'} {table}")
+    report["seconds"]["vacuum_analyze"] = round(time.monotonic() - started, 1)
+    return report
 
 
 class Command(BaseCommand):
     help = (
-        "Fill a PostgreSQL database with synthetic national-scale data for benchmarks (bench/seed.py): "
+        "Fill a PostgreSQL database with synthetic national-scale data for benchmarks (agreements/synthetic/seed.py): "
         "organizations, departments, agreements, parties, initiatives, deliverables, KPIs and measurements "
         "over the real municipality list (run load_municipalities first), written with COPY, marked 【合成】. "
         "Refuses databases whose name contains neither 'bench' nor starts with 'test_' unless "
@@ -16,8 +49,6 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        from bench.seed import AS_OF, SCALES
-
         parser.add_argument("--scale", choices=sorted(SCALES), default="full", help="preset sizes (default full)")
         for field in dataclasses.fields(SCALES["full"]):
             parser.add_argument(f"--{field.name}", type=int, help=f"number of {field.name} (overrides --scale)")
@@ -38,8 +69,6 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args, scale, seed, as_of, releases, allow_any_database, **options):
-        from bench.seed import SCALES, seed_scale
-
         if connection.vendor != "postgresql":
             raise CommandError("seed_scale writes with PostgreSQL's COPY: set DATABASE_URL=postgres://…")
         name = connection.settings_dict["NAME"]

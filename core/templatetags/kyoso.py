@@ -52,14 +52,6 @@ def signed_on_display(agreement) -> str:
 
 
 @register.filter
-def organization_kind(value) -> str:
-    """An organization kind's label (e.g. in an import report, which stores the code)."""
-    from partnerships.models import OrganizationKind
-
-    return OrganizationKind(value).label if value in OrganizationKind.values else value
-
-
-@register.filter
 def percent(value, digits=0):
     if value in (None, ""):
         return "—"

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "accounts"
+app_name = "notifications"
 
 urlpatterns = [
     path("notices/", views.notices, name="notices"),

@@ -1,0 +1,1 @@
+"""Synthetic national-scale data (``manage.py seed_scale``): the rows, written with COPY."""
