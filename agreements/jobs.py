@@ -117,7 +117,12 @@ def agreements_expire_due(*, today: datetime.date) -> tuple[int, int]:
     expired = renewed = 0
     past = Agreement.objects.filter(status=AgreementStatus.ACTIVE, ends_on__lt=today)
     for agreement in past.iterator(chunk_size=200):
-        if agreement.auto_renewal and agreement.renewal_term_months:
+        # The expiry rule is agreement_status_on's (an import infers a row's status with it too); an
+        # agreement it keeps in force past its end renews for its term.
+        status = services.agreement_status_on(
+            signed_on=agreement.signed_on, ends_on=agreement.ends_on, auto_renewal=agreement.auto_renewal, today=today
+        )
+        if status != AgreementStatus.EXPIRED and agreement.auto_renewal and agreement.renewal_term_months:
             ends_on = agreement.ends_on
             while ends_on < today:
                 ends_on = add_months(ends_on, agreement.renewal_term_months)

@@ -45,11 +45,18 @@ def _save(instance, *, by, exclude=None, **save_kwargs):
     return instance
 
 
-def require_officer(user, municipality_id, role) -> None:
-    """Refuse (PermissionDenied) unless the user holds at least ``role`` at the municipality.
+def officer_has_role(user, municipality_id, role) -> bool:
+    """Whether the user holds at least ``role`` at the municipality; ``user`` None is the system itself
+    (nightly jobs), which may. The yes/no twin of ``require_officer``, for callers that decide rather than
+    refuse (an import deciding whether its rows may be published): one rule, asked two ways."""
+    return user is None or access_for(user).is_officer(municipality_id, at_least=role)
 
-    ``user`` None is the system itself (nightly jobs). The workspace pages ask the same question."""
-    if user is not None and not access_for(user).is_officer(municipality_id, at_least=role):
+
+def require_officer(user, municipality_id, role) -> None:
+    """Refuse (PermissionDenied) unless ``officer_has_role``.
+
+    The workspace pages ask the same question."""
+    if not officer_has_role(user, municipality_id, role):
         raise PermissionDenied(_("You need the %(role)s role at this municipality.") % {"role": Role(role).label})
 
 
@@ -68,15 +75,25 @@ def _public_change(agreement, *, was_published=False, kind=PublicChangeKind.CHAN
 # --- agreements --------------------------------------------------------------------------------
 
 
-def agreement_next_public_id(*, municipality, year: int) -> str:
-    """The next free public id of a municipality for a year: 272299-2024-001, -002, …"""
+def agreement_next_public_ids(*, municipality, year: int, count: int, taken=()) -> list[str]:
+    """The next ``count`` free public ids of a municipality for a year: 272299-2024-001, -002, …
+
+    The one numbering rule, for one agreement (agreement_create) and for an import's thousands (one read
+    per year, not one per agreement): continue after the highest number stored, or in ``taken`` (ids the
+    caller is about to write, such as those an import's file gives). Takes ``agreement_public_ids_lock``,
+    so the ids stay the caller's until its transaction ends: call it inside the transaction that writes
+    them, and for several years in ascending order (two writers then never wait for each other)."""
+    agreement_public_ids_lock(municipality=municipality, year=year)
     prefix = f"{municipality.code}-{year}-"
-    numbers = [
-        int(m.group(1))
-        for pid in Agreement.objects.filter(public_id__startswith=prefix).values_list("public_id", flat=True)
-        if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", pid))
-    ]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    own = re.compile(re.escape(prefix) + r"(\d+)")
+    stored = Agreement.objects.filter(public_id__startswith=prefix).values_list("public_id", flat=True)
+    last = max((int(m.group(1)) for pid in (*stored, *taken) if (m := own.fullmatch(pid))), default=0)
+    return [f"{prefix}{number:03d}" for number in range(last + 1, last + 1 + count)]
+
+
+def agreement_next_public_id(*, municipality, year: int) -> str:
+    """The next free public id of a municipality for a year (``agreement_next_public_ids``' rule)."""
+    return agreement_next_public_ids(municipality=municipality, year=year, count=1)[0]
 
 
 def agreement_public_ids_lock(*, municipality, year: int) -> None:
@@ -107,8 +124,6 @@ def agreement_create(
     agreement.created_by = by
     agreement.status, agreement.published, agreement.published_at = AgreementStatus.DRAFT, False, None
     year = (agreement.signed_on or timezone.localdate()).year
-    if not public_id:
-        agreement_public_ids_lock(municipality=municipality, year=year)
     for _attempt in range(5):
         agreement.public_id = public_id or agreement_next_public_id(municipality=municipality, year=year)
         try:
@@ -144,13 +159,38 @@ def agreement_update(*, agreement, by, fields=None, **data) -> Agreement:
     return agreement
 
 
+def agreement_move_refusal(*, agreement, to) -> str | None:
+    """Why the agreement cannot move from its status to ``to``, or None: the transition rule of the
+    status actions, for an import re-writing a stored agreement's status to ask first."""
+    current, to = AgreementStatus(agreement.status), AgreementStatus(to)
+    if to not in AGREEMENT_TRANSITIONS[current]:
+        return _("An agreement cannot move from %(old)s to %(new)s.") % {"old": current.label, "new": to.label}
+    return None
+
+
+def agreement_status_on(*, signed_on, ends_on, auto_renewal: bool, today) -> AgreementStatus:
+    """The status an agreement's dates give it on ``today``: a draft until it is signed; expired once its
+    end date has passed (on ``ends_on`` itself it is still in force) unless it renews automatically;
+    otherwise active. The rule of the nightly expiry (``agreements.jobs.agreements_expire_due``) and of an
+    import inferring the status of a list's rows, so that an imported row is what the job would make it."""
+    if signed_on is None:
+        return AgreementStatus.DRAFT
+    if ends_on is not None and ends_on < today and not auto_renewal:
+        return AgreementStatus.EXPIRED
+    return AgreementStatus.ACTIVE
+
+
+def agreement_publication_fields(*, at=None) -> dict:
+    """What publishing sets on an agreement (published, since when): agreement_publish's fields, for an
+    import whose rows are published as they are written."""
+    return {"published": True, "published_at": at or timezone.now()}
+
+
 def _agreement_move(agreement, *, to, by, role=Role.EDITOR, **changes) -> Agreement:
     require_officer(by, agreement.municipality_id, role)
-    current = AgreementStatus(agreement.status)
-    if to not in AGREEMENT_TRANSITIONS[current]:
-        raise ValidationError(
-            {"status": _("An agreement cannot move from %(old)s to %(new)s.") % {"old": current.label, "new": to.label}}
-        )
+    refusal = agreement_move_refusal(agreement=agreement, to=to)
+    if refusal:
+        raise ValidationError({"status": refusal})
     for name, value in changes.items():
         setattr(agreement, name, value)
     agreement.status = to
@@ -212,8 +252,8 @@ def agreement_publish(*, agreement, by) -> Agreement:
     """Make the agreement and its records public. Approvers only."""
     require_officer(by, agreement.municipality_id, Role.APPROVER)
     if not agreement.published:
-        agreement.published = True
-        agreement.published_at = timezone.now()
+        for name, value in agreement_publication_fields().items():
+            setattr(agreement, name, value)
         _save(agreement, by=by)
         _public_change(agreement, children=True)
     return agreement

@@ -24,9 +24,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,13 +33,23 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from agreements.choices import AgreementKind, AgreementStatus, PartyRole, SelectionMethod
 from agreements.models import Agreement, CooperationField, Party
 from agreements.publicity import record_public_changes
-from agreements.services import agreement_public_ids_lock, require_officer
+from agreements.services import (
+    agreement_next_public_ids,
+    agreement_publication_fields,
+    officer_has_role,
+    require_officer,
+)
 from core.copy import copy_create_with_history, copy_rows, copy_supported
 from notifications.models import NoticeKind
 from notifications.services import notice_create
 from partnerships.models import Department, Municipality, Organization, Role
 from partnerships.names import MunicipalityIndex, loose_cores, normalize_name, suggest_similar
-from partnerships.services import organization_for_public_body
+from partnerships.services import (
+    departments_create,
+    organization_for_public_body,
+    organizations_check,
+    organizations_register,
+)
 
 from . import rows as rows_module
 from .models import ImportJob, ImportStatus
@@ -96,7 +104,7 @@ class _Context:
         self.org_names = {pk: name for _number, pk, name in found}
         self._names = None  # {key: [id]} of every organization, read when a row names a partner
         self._all_names = None
-        self.new_orgs = {}  # key → {"name", "kind", "corporate_number", "rows"}
+        self.new_orgs = {}  # key → {"name", "kind", "corporate_number", "rows", "organization"}
         self.fields = {}
         for f in CooperationField.objects.all():
             self.fields[f.name] = self.fields[f.code] = f
@@ -238,40 +246,42 @@ def _check(job, table, report, can_publish):
             ImportJob.objects.filter(pk=job.pk).update(rows_done=index)
             shown = time.monotonic()
     report.rows = agreements_seen
+    if not report.error_count:
+        _check_new_organizations(context, report, column=reader.label("partners"))
     return layout, checked, context
 
 
-def _assign_public_ids(municipality, checked):
-    """Fresh ids <code>-<year>-<nnn> for rows without one, continuing each year's numbering; the year is
-    the year signed, else the current year.
-
-    TODO(issue 12): use services.agreement_next_public_ids(*, municipality, year, count) — the numbering
-    of agreement_next_public_id for many ids at once (one read per year, not one per agreement)."""
-    used = defaultdict(int)
-    prefix = municipality.code + "-"
-    # The same per-city, per-year lock as agreement_create: an officer logging an agreement while the
-    # import writes waits for it instead of taking a number the import is about to use.
-    years = {str((c.agreement.signed_on or timezone.localdate()).year) for c in checked if not c.agreement.public_id}
-    for year in sorted(years):  # always in the same order: two writers never wait for each other
-        agreement_public_ids_lock(municipality=municipality, year=int(year))
-    for year in years:  # the highest number of each year: the longest id, then the greatest
-        last = (
-            Agreement.objects.filter(public_id__startswith=f"{prefix}{year}-")
-            .order_by(Length("public_id").desc(), "-public_id")
-            .values_list("public_id", flat=True)
-            .first()
+def _check_new_organizations(context, report, *, column):
+    """The organizations the rows create, checked as ``organizations_register`` will check them when
+    writing: a dry run reports what it would refuse, on the first row naming it."""
+    entries = list(context.new_orgs.values())
+    for entry in entries:
+        entry["organization"] = Organization(
+            name=entry["name"], kind=entry["kind"], corporate_number=entry["corporate_number"] or None
         )
-        if last:
-            used[year] = int(last.rsplit("-", 1)[1])
-    for item in checked:
-        if item.agreement.public_id:
-            _code, year, serial = item.agreement.public_id.split("-")
-            used[year] = max(used[year], int(serial))
+    refused = organizations_check(organizations=[e["organization"] for e in entries])
+    for index, error in sorted(refused.items()):
+        entry = entries[index]
+        for message in error.messages:
+            text = _("%(name)s: %(message)s") % {"name": entry["name"], "message": message}
+            report.error(entry["rows"][0], column, text)
+
+
+def _assign_public_ids(municipality, checked):
+    """Fresh ids <code>-<year>-<nnn> for rows without one, by the service's numbering
+    (``agreement_next_public_ids``: under agreement_create's per-city, per-year lock, continuing after the
+    ids stored and those the file gives); the year is the year signed, else the current year."""
+    today = timezone.localdate()
+    wanting = defaultdict(list)
     for item in checked:
         if not item.agreement.public_id:
-            year = str((item.agreement.signed_on or timezone.localdate()).year)
-            used[year] += 1
-            item.agreement.public_id = f"{prefix}{year}-{used[year]:03d}"
+            wanting[(item.agreement.signed_on or today).year].append(item)
+    given = [c.agreement.public_id for c in checked if c.agreement.public_id]
+    for year in sorted(wanting):  # always in the same order: two writers never wait for each other
+        items = wanting[year]
+        ids = agreement_next_public_ids(municipality=municipality, year=year, count=len(items), taken=given)
+        for item, public_id in zip(items, ids, strict=True):
+            item.agreement.public_id = public_id
 
 
 # Model fields a re-import updates, by the Kyoso field whose column gives them; the others are always set.
@@ -306,31 +316,27 @@ def _write(municipality, layout, checked, context, *, by):
     """Write the checked rows in one transaction; on PostgreSQL the new agreements, their fields and
     parties and the organizations created on the way go by COPY (``core.copy``: 10,000 rows in about a
     second, against 3.5 s for ``bulk_create_with_history``), with the same rows and history rows.
-    Re-imported agreements (updates) and departments stay on the ORM: there are few of them."""
+    Re-imported agreements (updates) and departments stay on the ORM: there are few of them. Departments
+    and organizations are created by their services (partnerships.services), with their rules."""
     fast = copy_supported()
     now = timezone.now()
     _assign_public_ids(municipality, checked)
 
     # departments named in the list, created in the municipality
     if context.new_departments:
-        created = Department.objects.bulk_create(
-            [Department(municipality=municipality, name=name[:200]) for name in context.new_departments]
+        created = departments_create(
+            municipality=municipality, names=[name[:200] for name in context.new_departments], by=by
         )
         departments = {d.name: d for d in created}
         for item in checked:
             if item.department_name:
                 item.agreement.department = departments[item.department_name[:200]]
 
-    # organizations created on the way, and the public bodies
-    # TODO(issue 12): use partnerships.services.<organizations_register> (the registration rule and
-    # full_clean of organization_save, for many at once) once it exists.
-    new_orgs = [
-        Organization(name=e["name"], kind=e["kind"], corporate_number=e["corporate_number"] or None)
-        for e in context.new_orgs.values()
-    ]
+    # organizations created on the way (checked in _check, checked again by the service), and the public bodies
+    new_orgs = [e["organization"] for e in context.new_orgs.values()]
     keys = list(context.new_orgs)
     if new_orgs:
-        _create_with_history(Organization, new_orgs, by=by, fast=fast)
+        organizations_register(organizations=new_orgs, by=by)
     org_by_key = dict(zip(keys, [o.pk for o in new_orgs], strict=True))
     if any(o.pk is None for o in new_orgs):  # a backend that does not return ids
         saved = dict(Organization.objects.filter(name__in=[o.name for o in new_orgs]).values_list("name", "pk"))
@@ -343,11 +349,12 @@ def _write(municipality, layout, checked, context, *, by):
 
     new = [c for c in checked if c.existing is None]
     updates = [c for c in checked if c.existing is not None]
+    published = agreement_publication_fields(at=now)
     for item in new:
         item.agreement.created_by = by
         if item.publish:
-            # TODO(issue 12): use services.agreement_publication_fields (what agreement_publish sets).
-            item.agreement.published, item.agreement.published_at = True, now
+            for name, value in published.items():
+                setattr(item.agreement, name, value)
     _create_with_history(Agreement, [c.agreement for c in new], by=by, fast=fast)
     if updates:
         provided = set(layout.columns)
@@ -427,24 +434,13 @@ def _create_with_history(model, objs, *, by, fast):
         bulk_create_with_history(objs, model, batch_size=1000, default_user=by)
 
 
-def _may(user, municipality_id, role) -> bool:
-    """Whether ``require_officer`` lets ``user`` act with ``role`` (None, the system, may).
-
-    TODO(issue 12): use services.officer_has_role (a predicate twin of require_officer) once extracted."""
-    try:
-        require_officer(user, municipality_id, role)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def import_run(job: ImportJob) -> ImportJob:
     """Check the file of ``job`` and, unless it is a dry run or a row has an error, import every row."""
     by = job.created_by
     # Who may import is who may create agreements (agreement_create); who may publish rows is who may
     # publish an agreement (agreement_publish): the services' own rule, not a copy of it.
     require_officer(by, job.municipality_id, Role.EDITOR)
-    can_publish = _may(by, job.municipality_id, Role.APPROVER)
+    can_publish = officer_has_role(by, job.municipality_id, Role.APPROVER)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     report = Report()
     try:

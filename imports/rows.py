@@ -20,9 +20,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.choices import AgreementKind, AgreementStatus
+from agreements.choices import AgreementKind
 from agreements.models import Agreement
 from agreements.models.agreement import PUBLIC_ID_PATTERN, SIGNED_ON_FIRST_DAY
+from agreements.services import agreement_move_refusal, agreement_status_on
 from partnerships.codes import is_valid_corporate_number, resolve_lg_code
 from partnerships.models import OrganizationKind
 from partnerships.names import LEGAL_FORM_ABBREVIATIONS, parse_partner, split_partners
@@ -513,15 +514,17 @@ class RowReader:
         status_text = value("status")
         if status_text:
             status = choice("status", context.statuses)
-        elif signed is None:
-            # TODO(issue 12): use services.agreement_status_on(*, signed_on, ends_on, auto_renewal, today) —
-            # the rule agreements/jobs.py agreements_expire_due applies (expired once ends_on has passed
-            # unless it renews); kept here until that function is extracted.
-            status = AgreementStatus.DRAFT
-        elif ends_on and ends_on < self.today and not auto_renewal:
-            status = AgreementStatus.EXPIRED
-        else:
-            status = AgreementStatus.ACTIVE
+        else:  # what the nightly expiry would make of these dates
+            status = agreement_status_on(
+                signed_on=signed.value if signed else None, ends_on=ends_on, auto_renewal=auto_renewal, today=self.today
+            )
+        if existing is not None and status and status != existing.status:
+            # a re-import moves a stored agreement's status by the status actions' rule (draft → active, never back)
+            refusal = agreement_move_refusal(agreement=existing, to=status)
+            if refusal and status_text:
+                fail(self.label("status"), refusal)
+            elif refusal:  # only inferred from the dates, which the officer did not state as a status
+                status = existing.status
 
         fields, mapped = map_fields(value("fields"), context.fields)
         for piece, target in mapped:

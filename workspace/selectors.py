@@ -4,6 +4,7 @@ lists. Each is a fixed number of queries, whatever the number of rows."""
 import datetime
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch
 
 from agreements.choices import AgreementStatus
@@ -16,16 +17,25 @@ DUE_SOON_DAYS = 14  # the first reminder of agreements.jobs (KYOSO_REMINDER_DAYS
 ENDING_DAYS = 90  # the first "ending" notice of agreements.jobs (KYOSO_ENDING_NOTICE_DAYS)
 
 
+CAP = 100  # the dashboard counts a section up to here and shows "100+" past it: more says nothing new
+
+
 @dataclass
 class Section:
-    """The first rows of a list and how many there are in all."""
+    """The first rows of a list and how many there are in all (``capped``: more than ``total``)."""
 
     rows: list
     total: int
+    capped: bool = False
 
     @property
     def more(self) -> int:
         return self.total - len(self.rows)
+
+    @property
+    def label(self) -> str:
+        """The total as shown: "100+" when capped."""
+        return f"{self.total}+" if self.capped else str(self.total)
 
 
 def section(queryset, limit) -> Section:
@@ -35,35 +45,58 @@ def section(queryset, limit) -> Section:
     return Section(rows, queryset.count() if len(rows) == limit else len(rows))
 
 
+def capped_sections(querysets: dict, *, limit: int, cap: int = CAP) -> dict[str, Section]:
+    """The first ``limit`` rows of each list, then the totals of the full ones in one query, each counted
+    up to ``cap`` (an index reads at most cap + 1 entries, however many rows the city has)."""
+    rows = {name: list(queryset[:limit]) for name, queryset in querysets.items()}
+    counts = capped_counts({name: querysets[name] for name in querysets if len(rows[name]) == limit}, cap + 1)
+    return {
+        name: Section(found, cap, capped=True)
+        if counts.get(name, 0) > cap
+        else Section(found, counts.get(name, len(found)))
+        for name, found in rows.items()
+    }
+
+
+def capped_counts(querysets: dict, at_most: int) -> dict[str, int]:
+    """``COUNT(*)`` of the first ``at_most`` rows of each queryset, as one query of scalar subqueries
+    (a round trip, and the work of compiling a query, for all of them)."""
+    if not querysets:
+        return {}
+    parts, params = [], []
+    for queryset in querysets.values():
+        sql, part_params = queryset.values("pk")[:at_most].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS part)")  # noqa: S608 — Django's SQL, values as params
+        params.extend(part_params)
+    with connections[next(iter(querysets.values())).db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        return dict(zip(querysets, cursor.fetchone(), strict=True))
+
+
 def dashboard(*, user, municipality_ids, today: datetime.date, limit: int = 10) -> dict:
     """What needs an officer's attention in these municipalities."""
-    deliverables = Deliverable.objects.filter(initiative__agreement__municipality_id__in=municipality_ids)
+    # the deliverable's own municipality: the city's open deliverables by due date from one partial index
+    deliverables = Deliverable.objects.open().filter(municipality_id__in=municipality_ids)
     # select_related: each row names the deliverable's agreement, its municipality and the responsible party
     deliverables = deliverables.select_related("initiative__agreement__municipality", "responsible")
-    agreements = Agreement.objects.filter(municipality_id__in=municipality_ids).select_related("municipality")
-    notices = list(Notice.objects.filter(recipient=user).order_by("-created_at", "-id")[:5])
-    return {
-        "due_soon": section(
-            deliverables.open()
-            .filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
-            .order_by("due_on", "id"),
-            limit,
-        ),
-        "overdue": section(deliverables.overdue(today).order_by("due_on", "id"), limit),
-        "progress_pending": section(progress_queue(municipality_ids).order_by("submitted_at", "id"), limit),
-        "measurements_pending": section(measurement_queue(municipality_ids).order_by("reported_at", "id"), limit),
-        "ending": section(
-            agreements.filter(
-                status=AgreementStatus.ACTIVE,
-                ends_on__gte=today,
-                ends_on__lte=today + datetime.timedelta(days=ENDING_DAYS),
+    agreements = Agreement.objects.filter(municipality_id__in=municipality_ids, status=AgreementStatus.ACTIVE)
+    agreements = agreements.select_related("municipality")  # each row names its municipality
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    sections = capped_sections(
+        {
+            "due_soon": deliverables.filter(due_on__gte=today, due_on__lte=soon).order_by("due_on", "id"),
+            "overdue": deliverables.filter(due_on__lt=today).order_by("due_on", "id"),
+            "progress_pending": progress_queue(municipality_ids).order_by("submitted_at", "id"),
+            "measurements_pending": measurement_queue(municipality_ids).order_by("reported_at", "id"),
+            "ending": agreements.filter(
+                ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=ENDING_DAYS)
             ).order_by("ends_on", "id"),
-            limit,
-        ),
-        "dormant": section(
-            agreements.filter(status=AgreementStatus.ACTIVE, dormant_since__isnull=False).order_by("dormant_since"),
-            limit,
-        ),
+            "dormant": agreements.filter(dormant_since__isnull=False).order_by("dormant_since", "id"),
+        },
+        limit=limit,
+    )
+    notices = list(Notice.objects.filter(recipient=user).order_by("-created_at", "-id")[:5])
+    return sections | {
         "notices": [(notice, render_notice(notice.kind, notice.params)[0]) for notice in notices],
         "due_soon_days": DUE_SOON_DAYS,
         "ending_days": ENDING_DAYS,
@@ -75,11 +108,7 @@ def progress_queue(municipality_ids):
     return (
         ProgressUpdate.objects.pending()
         # the city's deliverables first (an index walk), not every pending report of the country joined back
-        .filter(
-            deliverable_id__in=Deliverable.objects.filter(
-                initiative__agreement__municipality_id__in=municipality_ids
-            ).values("pk")
-        )
+        .filter(deliverable_id__in=Deliverable.objects.filter(municipality_id__in=municipality_ids).values("pk"))
         # select_related: each row names the deliverable, its agreement and municipality, and the reporting party
         .select_related("deliverable__initiative__agreement__municipality", "deliverable__responsible")
     )
@@ -88,13 +117,9 @@ def progress_queue(municipality_ids):
 def measurement_queue(municipality_ids):
     """Partners' measurements waiting for review in these municipalities."""
     return (
+        # the value's own municipality: the city's pending values, oldest first, from one partial index
         Measurement.objects.pending()
-        # the city's KPIs first (then the (indicator, …) index), not every pending value of the country
-        .filter(
-            indicator_id__in=OutcomeIndicator.objects.filter(agreement__municipality_id__in=municipality_ids).values(
-                "pk"
-            )
-        )
+        .filter(municipality_id__in=municipality_ids)
         # select_related: each row names the indicator, its agreement and municipality, and the reporting party
         .select_related("indicator__agreement__municipality", "indicator__reporter")
     )

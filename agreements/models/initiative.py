@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partnerships.models import Organization
+from partnerships.models import Municipality, Organization
 
 from ..choices import DeliverableStatus, InitiativeStatus, ReviewStatus
 from ..querysets import DeliverableQuerySet, InitiativeQuerySet, ProgressUpdateQuerySet
@@ -25,6 +25,79 @@ from .common import (
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 OPEN_STATUSES = (DeliverableStatus.SCHEDULED, DeliverableStatus.IN_PROGRESS)
+
+
+def municipality_field(**kwargs):
+    """The municipality of the record's agreement, stored on the record (derived: ``save()`` sets it from
+    the parent) so that the officer's dashboard reads one city's rows from an index of their own instead
+    of joining every row of the country through agreements."""
+    return models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        editable=False,
+        blank=True,  # full_clean runs before save() fills it in
+        related_name="+",
+        verbose_name=_("municipality"),
+        **kwargs,
+    )
+
+
+def with_parent_municipality(queryset_class):
+    """``queryset_class`` whose ``bulk_create`` fills the derived ``municipality`` (it calls no ``save()``):
+    one query for the parents of the objects that lack it."""
+
+    class FillsMunicipality(queryset_class):
+        def bulk_create(self, objs, *args, **kwargs):
+            objs = list(objs)
+            parent = self.model._meta.get_field(self.model.parent)
+            lacking = [obj for obj in objs if obj.municipality_id is None]
+            parents = {getattr(obj, parent.attname) for obj in lacking}
+            found = dict(
+                parent.related_model.objects.filter(pk__in=parents).values_list("pk", "agreement__municipality_id")
+            )
+            for obj in lacking:
+                obj.municipality_id = found.get(getattr(obj, parent.attname))
+            return super().bulk_create(objs, *args, **kwargs)
+
+    FillsMunicipality.__name__ = FillsMunicipality.__qualname__ = queryset_class.__name__
+    return FillsMunicipality
+
+
+class ParentMunicipality:
+    """Keeps a derived ``municipality`` equal to the municipality of ``parent``'s agreement.
+
+    From the objects already loaded when the caller has them (services select them); otherwise one
+    query, and none when an existing row keeps the parent it was read with."""
+
+    parent: str  # the foreign key whose agreement gives the municipality
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._parent_id_read = instance.__dict__.get(f"{cls.parent}_id")
+        return instance
+
+    def save(self, *args, **kwargs):
+        field = self._meta.get_field(self.parent)
+        parent_id = getattr(self, field.attname)
+        stored = self.__dict__.get("municipality_id")  # not a deferred load of it
+        unchanged = not self._state.adding and stored and parent_id == getattr(self, "_parent_id_read", 0)
+        if not unchanged:
+            self.municipality_id = self._parent_municipality_id(field, parent_id)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "municipality" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "municipality"]
+        super().save(*args, **kwargs)
+        self._parent_id_read = parent_id
+
+    def _parent_municipality_id(self, field, parent_id):
+        if field.is_cached(self):
+            parent = getattr(self, self.parent)
+            if type(parent).agreement.is_cached(parent):
+                return parent.agreement.municipality_id
+            return Agreement.objects.filter(pk=parent.agreement_id).values_list("municipality_id", flat=True).get()
+        parents = field.related_model.objects.filter(pk=parent_id)
+        return parents.values_list("agreement__municipality_id", flat=True).get()
 
 
 class Initiative(models.Model):
@@ -91,7 +164,7 @@ class Initiative(models.Model):
         return Initiative.objects.with_progress().get(pk=self.pk).progress_weighted
 
 
-class Deliverable(models.Model):
+class Deliverable(ParentMunicipality, models.Model):
     """Something a partner has promised to deliver by a date."""
 
     initiative = models.ForeignKey(
@@ -121,9 +194,12 @@ class Deliverable(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # the city's deliverables (the review queue's subquery) by this column's own index
+    municipality = municipality_field()
 
-    history = HistoricalRecords()
-    objects = DeliverableQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["municipality"])
+    objects = with_parent_municipality(DeliverableQuerySet).as_manager()
+    parent = "initiative"
 
     class Meta:
         verbose_name = _("deliverable")
@@ -141,6 +217,12 @@ class Deliverable(models.Model):
         indexes = [
             models.Index(fields=["responsible", "due_on"], name="deliverable_resp_due_idx"),
             models.Index(fields=["status", "due_on"], name="deliverable_status_due_idx"),
+            # the dashboard's overdue and due-soon sections: a city's open deliverables by due date
+            models.Index(
+                fields=["municipality", "due_on", "id"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="deliverable_city_open_due_idx",
+            ),
         ]
 
     def __str__(self):

@@ -14,7 +14,7 @@ from ..choices import Direction, Frequency, MeasuredBy, ReviewStatus
 from ..querysets import MeasurementQuerySet
 from .agreement import Agreement
 from .common import PLAUSIBLE, check_dates_in_order, dates_in_order, raise_if
-from .initiative import Initiative
+from .initiative import Initiative, ParentMunicipality, municipality_field, with_parent_municipality
 
 VALUE = {"max_digits": 18, "decimal_places": 4}
 
@@ -103,7 +103,7 @@ class OutcomeIndicator(models.Model):
         return (Decimal(value) - self.baseline_value) / (self.target_value - self.baseline_value)
 
 
-class Measurement(models.Model):
+class Measurement(ParentMunicipality, models.Model):
     """The value of an indicator for one period. One value per indicator and period."""
 
     indicator = models.ForeignKey(
@@ -142,9 +142,11 @@ class Measurement(models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    municipality = municipality_field(db_index=False)  # read only through the partial index below
 
-    history = HistoricalRecords()
-    objects = MeasurementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["municipality"])
+    objects = with_parent_municipality(MeasurementQuerySet).as_manager()
+    parent = "indicator"
 
     class Meta:
         verbose_name = _("measurement")
@@ -163,7 +165,16 @@ class Measurement(models.Model):
                 violation_error_message=_("Say why the measurement is returned."),
             ),
         ]
-        indexes = [models.Index(fields=["review_status", "reported_at"], name="measurement_review_idx")]
+        indexes = [
+            models.Index(fields=["review_status", "reported_at"], name="measurement_review_idx"),
+            # the dashboard's pending values of one city, oldest first. Not (indicator, reported_at, id):
+            # with that index the capped count took a 260 ms plan over the country's pending values.
+            models.Index(
+                fields=["municipality", "reported_at", "id"],
+                condition=Q(review_status=ReviewStatus.PENDING),
+                name="measurement_city_pending_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.indicator.code} {self.period_start}–{self.period_end}: {self.value}"

@@ -82,12 +82,13 @@ PARTY = ("id", "agreement_id", "organization_id", "role", "signatory_title", "si
 INITIATIVE = ("id", "agreement_id", "title", "title_en", "summary", "field_id", "status", "starts_on", "ends_on")
 INITIATIVE += ("municipal_cost_jpy", "in_kind_value_jpy", "journey_before", "journey_after", "created_at", "updated_at")
 DELIVERABLE = ("id", "initiative_id", "title", "description", "responsible_id", "due_on", "status", "progress")
-DELIVERABLE += ("met_on", "weight", "created_at", "updated_at")
+DELIVERABLE += ("met_on", "weight", "created_at", "updated_at", "municipality_id")  # the agreement's, stored
 INDICATOR = ("id", "agreement_id", "initiative_id", "code", "name", "name_en", "unit", "direction")
 INDICATOR += ("baseline_value", "baseline_period_start", "baseline_period_end", "target_value", "target_on")
 INDICATOR += ("data_source", "method", "frequency", "reporter_id")
 MEASUREMENT = ("id", "indicator_id", "period_start", "period_end", "value", "sample_size", "source", "method")
 MEASUREMENT += ("measured_by", "verified", "note", "review_status", "review_comment", "reported_at", "reviewed_at")
+MEASUREMENT += ("municipality_id",)  # the agreement's, stored
 
 MODELS = (Organization, Department, Agreement, Party, Initiative, Deliverable, OutcomeIndicator, Measurement)
 
@@ -295,6 +296,7 @@ class Seeder:
     def _agreements(self):
         rng, as_of = self.rng, self.as_of
         self.field_rows, self.party_rows, self.agreements = [], [], []
+        self.municipality_of = {}  # agreement id → municipality id, stored on deliverables and measurements
         field_ids, party_ids = (
             iter(range(self.next_id[Agreement.fields.through._meta.db_table], 10**15)),
             iter(range(self.next_id[Party._meta.db_table], 10**15)),
@@ -353,6 +355,7 @@ class Seeder:
                 lead = self.organization_names[organizations[0]]
                 published_per_municipality[code] += published
                 self.agreements.append((pk, status, signed, starts, ends, tuple(organizations), fields, published))
+                self.municipality_of[pk] = municipality_id
                 yield (
                     pk,
                     public_id,
@@ -421,10 +424,10 @@ class Seeder:
                 )
 
     def _deliverables(self):
-        rng, as_of = self.rng, self.as_of
+        rng, as_of, municipality_of = self.rng, self.as_of, self.municipality_of
         counts = spread(self.sizes.deliverables, len(self.initiatives), rng)
         ids = iter(self._ids(Deliverable, self.sizes.deliverables))
-        for (initiative_id, _agreement_id, begins, finishes, organizations), count in zip(
+        for (initiative_id, agreement_id, begins, finishes, organizations), count in zip(
             self.initiatives, counts, strict=True
         ):
             length = max(1, (finishes - begins).days)
@@ -453,6 +456,7 @@ class Seeder:
                     rng.choice((1, 1, 1, 2, 3, 5)),
                     created,
                     created,
+                    municipality_of[agreement_id],
                 )
         del self.initiatives
 
@@ -486,7 +490,8 @@ class Seeder:
                 frequency = "monthly" if step == 1 else "quarterly"
                 reporter = organizations[0] if rng.random() < 0.6 else None
                 initiative = rng.choice(initiatives_of.get(agreement_id) or [None])
-                self.indicators.append((pk, direction, baseline, target, decimals, first, step, measured))
+                city = self.municipality_of[agreement_id]
+                self.indicators.append((pk, direction, baseline, target, decimals, first, step, measured, city))
                 yield (
                     pk,
                     agreement_id,
@@ -506,14 +511,14 @@ class Seeder:
                     frequency,
                     reporter,
                 )
-        del self.agreements, self.initiatives_of
+        del self.agreements, self.initiatives_of, self.municipality_of
 
     def _measurements(self):
         rng, months = self.rng, self.months
         random_, gauss, choice = rng.random, rng.gauss, rng.choice
         ids = iter(self._ids(Measurement, self.sizes.measurements))
         reported, reviewed = {}, {}
-        for indicator_id, _direction, baseline, target, decimals, first, step, measured in self.indicators:
+        for indicator_id, _direction, baseline, target, decimals, first, step, measured, city in self.indicators:
             pace = rng.uniform(-0.2, 1.4)  # some KPIs reach the target, some stall, a few worsen
             span = target - baseline
             for k in range(measured):
@@ -544,6 +549,7 @@ class Seeder:
                     comment,
                     reported[end],
                     reviewed[end] if review != "pending" else None,
+                    city,
                 )
         del self.indicators
 

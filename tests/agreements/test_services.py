@@ -203,3 +203,88 @@ def test_a_party_still_responsible_for_deliverables_cannot_be_removed(deliverabl
     deliverable.responsible = None
     deliverable.save()
     services.agreement_record_delete(instance=party, by=editor)
+
+
+# --- the rules the import shares (issue 12) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["viewer", "editor", "approver", "system"])
+def test_officer_has_role_answers_what_require_officer_enforces(city, request, who):
+    user = None if who == "system" else request.getfixturevalue(who)
+    for role in ("viewer", "editor", "approver"):
+        try:
+            services.require_officer(user, city.pk, role)
+            allowed = True
+        except PermissionDenied:
+            allowed = False
+        assert services.officer_has_role(user, city.pk, role) is allowed, (who, role)
+
+
+def test_next_public_ids_continue_after_the_highest_number_stored_or_taken(city, other_city):
+    AgreementFactory(municipality=city, public_id="272299-2024-009")
+    AgreementFactory(municipality=city, public_id="272299-2024-010")
+    AgreementFactory(municipality=city, public_id="272299-2023-050")  # another year
+    AgreementFactory(municipality=other_city, public_id="272183-2024-099")  # another city
+
+    assert services.agreement_next_public_ids(municipality=city, year=2024, count=3) == [
+        "272299-2024-011",
+        "272299-2024-012",
+        "272299-2024-013",
+    ]
+    assert services.agreement_next_public_ids(
+        municipality=city, year=2024, count=1, taken=["272299-2024-1000", "272183-2024-2000"]
+    ) == ["272299-2024-1001"]
+    assert services.agreement_next_public_id(municipality=city, year=2024) == "272299-2024-011"
+
+
+def test_create_numbers_by_next_public_ids(city, editor):
+    AgreementFactory(municipality=city, public_id="272299-2024-041")
+    (expected,) = services.agreement_next_public_ids(municipality=city, year=2024, count=1)
+
+    created = services.agreement_create(
+        municipality=city, by=editor, title="新しい協定", kind="comprehensive", signed_on=D(2024, 5, 1)
+    )
+
+    assert created.public_id == expected == "272299-2024-042"
+
+
+@pytest.mark.parametrize(
+    ("signed_on", "ends_on", "auto_renewal", "status"),
+    [
+        (None, D(2020, 1, 1), False, "draft"),
+        (D(2024, 4, 1), D(2025, 3, 31), False, "active"),  # on its end date
+        (D(2024, 4, 1), D(2025, 3, 30), False, "expired"),
+        (D(2024, 4, 1), D(2025, 3, 30), True, "active"),  # renews
+        (D(2024, 4, 1), None, False, "active"),
+    ],
+)
+def test_status_on_is_the_nightly_expiry_rule(city, signed_on, ends_on, auto_renewal, status):
+    from agreements.jobs import agreements_expire_due
+
+    today = D(2025, 3, 31)
+    assert (
+        services.agreement_status_on(signed_on=signed_on, ends_on=ends_on, auto_renewal=auto_renewal, today=today)
+        == status
+    )
+    if signed_on is not None:
+        agreement = AgreementFactory(
+            municipality=city,
+            status="active",
+            signed_on=signed_on,
+            starts_on=None,
+            ends_on=ends_on,
+            auto_renewal=auto_renewal,
+            renewal_term_months=12 if auto_renewal else None,
+        )
+        agreements_expire_due(today=today)
+        agreement.refresh_from_db()
+        assert agreement.status == status
+
+
+def test_publish_sets_the_publication_fields(city, approver):
+    agreement = AgreementFactory(municipality=city)
+
+    services.agreement_publish(agreement=agreement, by=approver)
+
+    expected = services.agreement_publication_fields(at=agreement.published_at)
+    assert {name: getattr(agreement, name) for name in expected} == expected

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 # and — in the header — the unread-notice count: 4 on every page with the header. The rest is named
 # per page.
 OFFICER_PAGES = {
-    # 4 + municipalities, 6 sections (rows and total in one query each), notices
+    # 4 + municipalities, 6 sections (rows; the totals of full ones in one more query), notices
     "home": 12,
     # 4 + municipalities, count, page
     "agreements": 7,
