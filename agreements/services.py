@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from notifications.models import NoticeKind
 from notifications.services import notice_create
-from partnerships.access import access_for
+from partnerships.access import access_for, require_officer
 from partnerships.models import Role
 from partnerships.selectors import officers_of, partner_users_of
 
@@ -43,21 +43,6 @@ def _save(instance, *, by, exclude=None, **save_kwargs):
     instance._history_user = by
     instance.save(**save_kwargs)
     return instance
-
-
-def officer_has_role(user, municipality_id, role) -> bool:
-    """Whether the user holds at least ``role`` at the municipality; ``user`` None is the system itself
-    (nightly jobs), which may. The yes/no twin of ``require_officer``, for callers that decide rather than
-    refuse (an import deciding whether its rows may be published): one rule, asked two ways."""
-    return user is None or access_for(user).is_officer(municipality_id, at_least=role)
-
-
-def require_officer(user, municipality_id, role) -> None:
-    """Refuse (PermissionDenied) unless ``officer_has_role``.
-
-    The workspace pages ask the same question."""
-    if not officer_has_role(user, municipality_id, role):
-        raise PermissionDenied(_("You need the %(role)s role at this municipality.") % {"role": Role(role).label})
 
 
 def _public_change(agreement, *, was_published=False, kind=PublicChangeKind.CHANGED, children=False) -> None:

@@ -36,12 +36,11 @@ from agreements.publicity import record_public_changes
 from agreements.services import (
     agreement_next_public_ids,
     agreement_publication_fields,
-    officer_has_role,
-    require_officer,
 )
 from core.copy import copy_create_with_history, copy_rows, copy_supported
 from notifications.models import NoticeKind
 from notifications.services import notice_create
+from partnerships.access import officer_has_role, require_officer
 from partnerships.models import Department, Municipality, Organization, Role
 from partnerships.names import MunicipalityIndex, loose_cores, normalize_name, suggest_similar
 from partnerships.services import (

@@ -5,7 +5,7 @@ import logging
 
 from django.db import transaction
 
-from agreements.services import require_officer
+from partnerships.access import require_officer
 from partnerships.models import Role
 
 from .models import ImportJob

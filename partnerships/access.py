@@ -6,6 +6,9 @@ organization. Superusers may do everything.
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from .models import Role
 
 _RANK = {Role.VIEWER: 1, Role.EDITOR: 2, Role.APPROVER: 3}
@@ -59,3 +62,17 @@ def access_for(user) -> Access:
     access = Access(is_superuser=user.is_superuser, officer_roles=officer, partner_roles=partner)
     user._kyoso_access = access
     return access
+
+
+def officer_has_role(user, municipality_id, role) -> bool:
+    """Whether the user holds at least ``role`` at the municipality; ``user`` None is the system itself
+    (nightly jobs, imports run by a command), which may. The yes/no twin of ``require_officer``, for
+    callers that decide rather than refuse (an import deciding whether its rows may be published): one
+    rule, asked two ways — by every app (the agreements' services, partnerships' departments, pages)."""
+    return user is None or access_for(user).is_officer(municipality_id, at_least=role)
+
+
+def require_officer(user, municipality_id, role) -> None:
+    """Refuse (PermissionDenied) unless ``officer_has_role``."""
+    if not officer_has_role(user, municipality_id, role):
+        raise PermissionDenied(_("You need the %(role)s role at this municipality.") % {"role": Role(role).label})

@@ -7,7 +7,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.copy import copy_create_with_history, copy_supported
 
-from .access import access_for
+from .access import access_for, require_officer
 from .models import Department, Municipality, Organization, OrganizationKind, Role
 from .signals import organization_changed
 
@@ -16,7 +16,7 @@ def _require_organization_editor(by, organization=None) -> None:
     """The rule of organization_save and organizations_register. Any officer editor may register an
     organization (partners are shared across municipalities); a registered one is changed by editors of a
     municipality it has an agreement with, or a superuser. ``by`` None is the system itself (imports run
-    by a job, the seed), as for ``agreements.services.require_officer``."""
+    by a job, the seed), as for ``partnerships.access.require_officer``."""
     if by is None:
         return
     access = access_for(by)
@@ -110,8 +110,7 @@ def departments_create(*, municipality: Municipality, names, by) -> list[Departm
 
     Editors of the municipality only (``by`` None: the system), as for the agreements they are in charge
     of; each is checked by ``full_clean`` (a name taken in the municipality is refused)."""
-    if by is not None and not access_for(by).is_officer(municipality.pk, at_least=Role.EDITOR):
-        raise PermissionDenied(_("You need the %(role)s role at this municipality.") % {"role": Role.EDITOR.label})
+    require_officer(by, municipality.pk, Role.EDITOR)
     departments = [Department(municipality=municipality, name=name) for name in dict.fromkeys(names)]
     for department in departments:
         department.full_clean()

@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from agreements.services import require_officer
-from partnerships.access import access_for
+from partnerships.access import access_for, require_officer
 from partnerships.models import Role
 
 

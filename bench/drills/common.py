@@ -8,6 +8,7 @@ running before a drill is running after it, whatever happens in between.
 """
 
 import http.client
+import itertools
 import json
 import subprocess
 import threading
@@ -45,7 +46,7 @@ class Actors:
     for one deliverable of a published agreement."""
 
     token: str
-    deliverable_id: int
+    deliverable_ids: list[int]  # the drill's own: one waiting report per deliverable (issue 10's rule)
     municipality_id: int
     officer_id: int
     partner_id: int
@@ -58,10 +59,11 @@ def actors() -> Actors:
     from agreements.models import Deliverable
     from partnerships.models import Membership, Role
 
+    drill_cleanup()  # an earlier run's deliverables, with their reports
     deliverable = (
         Deliverable.objects.filter(initiative__agreement__published=True, responsible__isnull=False)
         .select_related("initiative__agreement")
-        .order_by("id")
+        .order_by("-id")  # the last: the readers read the first published agreement's page
         .first()
     )
     users = get_user_model().objects
@@ -73,7 +75,18 @@ def actors() -> Actors:
         user=partner, organization_id=deliverable.responsible_id, defaults={"role": Role.EDITOR}
     )
     _token, key = api_token_create(user=partner, name="drill", days=1)
-    return Actors(key, deliverable.pk, municipality_id, officer.pk, partner.pk)
+    # A deliverable takes one waiting report at a time (progress_update_one_pending, issue 10): the
+    # writer reports on a deliverable of its own each time, made here beside the one found.
+    own = Deliverable.objects.bulk_create(
+        Deliverable(
+            initiative_id=deliverable.initiative_id,
+            responsible_id=deliverable.responsible_id,
+            title=f"{DRILL_TITLE}{n}",
+            due_on=deliverable.due_on,
+        )
+        for n in range(DRILL_DELIVERABLES)
+    )
+    return Actors(key, [d.pk for d in own], municipality_id, officer.pk, partner.pk)
 
 
 @dataclass
@@ -132,14 +145,27 @@ def reader(public_id: str):
     return make
 
 
+DRILL_DELIVERABLES = 3000
+DRILL_TITLE = "drill deliverable "
+
+
+def drill_cleanup() -> None:
+    """Remove the drill's own deliverables (and their reports): the benchmark reads the same database."""
+    from agreements.models import Deliverable
+
+    Deliverable.objects.filter(title__startswith=DRILL_TITLE).delete()
+
+
+_reports = itertools.count()  # across the drills of a run: every report on another deliverable
+
+
 def writer(actors: Actors, run: str):
-    """Progress reports by the partner, each with a note that names it."""
+    """Progress reports by the partner, each with a note that names it, each on a deliverable of its own."""
 
     def make(n):
         note = f"{run}-{n}"
-        body = json.dumps(
-            {"deliverable": actors.deliverable_id, "progress": n % 100, "status": "in_progress", "note": note}
-        )
+        deliverable = actors.deliverable_ids[next(_reports) % len(actors.deliverable_ids)]
+        body = json.dumps({"deliverable": deliverable, "progress": n % 100, "status": "in_progress", "note": note})
         headers = {"Authorization": f"Token {actors.token}", "Content-Type": "application/json"}
         return "POST", "/api/v1/progress-updates/", body, headers, note
 

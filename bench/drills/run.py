@@ -274,6 +274,22 @@ def drill_worker_kill(actors: c.Actors, rows: int = 20_000) -> dict:
 DRILLS = ["load", "postgres", "broker", "worker"]
 
 
+def _run_drills(args, actors, public_id, started) -> dict:
+    results = {}
+    for name in args.only or DRILLS:
+        print(f"[{time.monotonic() - started:5.0f} s] drill: {name}…", flush=True)
+        if name == "load":
+            results[name] = drill_load(args.port)
+        elif name == "postgres":
+            results[name] = drill_postgres(args.port, actors, public_id)
+        elif name == "broker":
+            results[name] = drill_broker(args.port, actors, public_id)
+        else:
+            results[name] = drill_worker_kill(actors)
+        print(json.dumps(results[name], ensure_ascii=False), flush=True)
+    return results
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", choices=DRILLS)
@@ -292,18 +308,11 @@ def main(argv=None) -> int:
 
     actors = c.actors()
     public_id = Agreement.objects.filter(published=True).order_by("id").values_list("public_id", flat=True).first()
-    results, started = {}, time.monotonic()
-    for name in args.only or DRILLS:
-        print(f"[{time.monotonic() - started:5.0f} s] drill: {name}…", flush=True)
-        if name == "load":
-            results[name] = drill_load(args.port)
-        elif name == "postgres":
-            results[name] = drill_postgres(args.port, actors, public_id)
-        elif name == "broker":
-            results[name] = drill_broker(args.port, actors, public_id)
-        else:
-            results[name] = drill_worker_kill(actors)
-        print(json.dumps(results[name], ensure_ascii=False), flush=True)
+    started = time.monotonic()
+    try:
+        results = _run_drills(args, actors, public_id, started)
+    finally:
+        c.drill_cleanup()
     path = ROOT / "bench" / "results" / "drills.json"
     previous = json.loads(path.read_text()) if path.is_file() else {}
     previous.update(results)

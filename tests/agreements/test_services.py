@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agreements import services
 from agreements.models import Agreement
+from partnerships.access import officer_has_role
 from tests.factories import (
     AgreementFactory,
     DeliverableFactory,
@@ -217,7 +218,7 @@ def test_officer_has_role_answers_what_require_officer_enforces(city, request, w
             allowed = True
         except PermissionDenied:
             allowed = False
-        assert services.officer_has_role(user, city.pk, role) is allowed, (who, role)
+        assert officer_has_role(user, city.pk, role) is allowed, (who, role)
 
 
 def test_next_public_ids_continue_after_the_highest_number_stored_or_taken(city, other_city):
