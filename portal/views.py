@@ -137,6 +137,7 @@ def search(request):
         "page": page,
         "query": query,
         "csv_url": f"{reverse('agreement-list')}?{query + '&' if query else ''}format=csv",
+        "xlsx_url": f"{reverse('agreement-list')}?{query + '&' if query else ''}format=xlsx",
         "json_url": f"{reverse('agreement-list')}?{query}" if query else reverse("agreement-list"),
     }
     return render(request, "portal/search.html", context)
