@@ -45,8 +45,11 @@ def record_public_changes(agreement_ids, *, kind: str = PublicChangeKind.CHANGED
     rows = [PublicChange(agreement_id=pk, public_id=public_ids[pk], kind=kind) for pk in sorted(public_ids)]
     if not rows:
         return
-    PublicChange.objects.bulk_create(rows)
+    # The bump first: its row lock is held from here to the commit, so the rows below get their ids in
+    # commit order — a reader of the public changes feed (ordered by id) never finds a lower id
+    # committed after a higher one it has already read.
     publication_version_bump()
+    PublicChange.objects.bulk_create(rows)
     _dispatch_on_commit()
 
 

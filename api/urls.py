@@ -14,6 +14,7 @@ from .views.agreements import (
     PartyViewSet,
 )
 from .views.auth import TokenObtainView, TokenViewSet
+from .views.changes import ChangesView
 from .views.imports import ImportJobViewSet
 from .views.ocds import RecordPackageView, ReleasePackageView, ReleaseView
 from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
@@ -45,6 +46,7 @@ party = PartyViewSet.as_view({"get": "retrieve", "put": "update", "patch": "part
 urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("stats/", StatsView.as_view(), name="stats"),
+    path("changes/", ChangesView.as_view(), name="changes"),
     path("agreements/<str:agreement_public_id>/parties/", parties, name="agreement-parties"),
     path("agreements/<str:agreement_public_id>/parties/<int:pk>/", party, name="agreement-party"),
     path(
