@@ -21,6 +21,8 @@ import re
 from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
+from django.urls import reverse
+
 from agreements.choices import AgreementStatus, DatePrecision, DeliverableStatus, Direction
 
 OCDS_VERSION = "1.1"
@@ -252,14 +254,20 @@ def _reference(party: dict) -> dict:
 
 
 def _document(document, base_url: str) -> dict:
-    url = document.url or urljoin(base_url.rstrip("/") + "/", document.file.url)
+    """A document's link: its own URL, or Kyoso's checked download view (uploads are never served from
+    /media/; the view answers public documents of published agreements to everyone)."""
+    if document.url:
+        url, name = document.url, urlsplit(document.url).path
+    else:
+        url = urljoin(base_url.rstrip("/") + "/", reverse("portal:document", kwargs={"pk": document.pk}).lstrip("/"))
+        name = document.file.name
     return {
         "id": f"document-{document.pk}",
         "documentType": DOCUMENT_TYPE.get(document.kind),
         "title": document.title,
         "url": url,
         "datePublished": _start(document.published_on),
-        "format": mimetypes.guess_type(urlsplit(url).path)[0],
+        "format": mimetypes.guess_type(name)[0],
     }
 
 

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.test import Client
 
 from agreements.models import Agreement
 from opendata.models import Release
@@ -135,7 +136,12 @@ def test_public_documents_only_with_absolute_urls(story):
     assert set(by_title) == {d.title for d in story.public_documents}
     signed = by_title["協定書（写し）"]
     assert signed["documentType"] == "contractSigned"
-    assert signed["url"].startswith(f"{BASE_URL}/media/documents/") and signed["url"].endswith(".pdf")
+    # Kyoso's checked download view (uploads are never served from /media/), and it answers
+    assert signed["url"].startswith(f"{BASE_URL}/documents/") and signed["format"] == "application/pdf"
+    for document in documents:
+        if document["url"].startswith(BASE_URL):
+            response = Client().get(document["url"].removeprefix(BASE_URL))
+            assert response.status_code == 200, document["url"]
     assert signed["datePublished"] == "2024-04-01T00:00:00+09:00"
     assert by_title["報道発表"]["documentType"] == "contractNotice"
     assert contract["implementation"]["documents"][0]["documentType"] == "physicalProgressReport"
