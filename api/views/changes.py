@@ -8,6 +8,8 @@ publication version's lock is held from the entry's insert to the commit), so a 
 skips an entry committed late. Kept for KYOSO_PUBLIC_CHANGES_RETENTION_DAYS (400) days.
 """
 
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -36,7 +38,7 @@ class ChangeSerializer(serializers.ModelSerializer):
 
 class ChangeFilterSet(filters.FilterSet):
     since = filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte", label=_("changes at or after (ISO 8601 date-time with offset)")
+        method="filter_since", label=_("changes at or after (ISO 8601 date-time with offset)")
     )
     agreement = filters.CharFilter(field_name="public_id", label=_("the agreement's public id"))
     kind = filters.ChoiceFilter(choices=PublicChangeKind.choices, label=_("kind"))
@@ -44,6 +46,16 @@ class ChangeFilterSet(filters.FilterSet):
     class Meta:
         model = PublicChange
         fields = ["since", "agreement", "kind"]
+
+    def filter_since(self, queryset, name, value):
+        """In UTC: ISO 8601 allows offsets PostgreSQL refuses (-16:35); a moment moved past year 1 or
+        9999 by its offset is before or after every change."""
+        try:
+            moment = value.astimezone(datetime.UTC)
+        except OverflowError:
+            moment = datetime.datetime.min if value.year < 5000 else datetime.datetime.max
+            moment = moment.replace(tzinfo=datetime.UTC)
+        return queryset.filter(created_at__gte=moment)
 
 
 class ChangePagination(KeysetPagination):

@@ -94,3 +94,15 @@ def test_since_and_the_keyset_pages(city, approver):
     assert client.get("/api/v1/changes/", {"since": later}).json()["results"] == []
     response = client.get("/api/v1/changes/?since=yesterday")
     assert response.status_code == 400 and "since" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "since", ["1948-08-25T16:39:18-16:35", "0001-01-01T00:00:00+10:00", "9999-12-31T23:59:59-10:00"]
+)
+def test_any_iso_offset_is_answered(city, approver, since):
+    """Offsets PostgreSQL refuses (beyond ±15:59) and moments an offset moves past year 1 or 9999 are
+    read in UTC: an answer, never a 500 (found by schemathesis)."""
+    services.agreement_publish(agreement=AgreementFactory(municipality=city), by=approver)
+    response = client_for().get("/api/v1/changes/", {"since": since})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == (0 if since.startswith("9999") else 1)
