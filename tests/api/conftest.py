@@ -25,6 +25,31 @@ from tests.factories import (
 )
 
 
+def patch_at_once(url: str, clients, etag: str) -> dict:
+    """Two clients PATCH ``url`` at the same instant from the same ETag (a barrier, one thread each):
+    {client index: status}. Each thread closes its own database connection."""
+    import threading
+
+    from django.db import connection
+
+    barrier, results = threading.Barrier(len(clients)), {}
+
+    def write(index):
+        try:
+            barrier.wait()
+            response = clients[index].patch(url, {"title": f"変更{index}"}, format="json", HTTP_IF_MATCH=etag)
+            results[index] = response.status_code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
 def client_for(user=None, language="en") -> APIClient:
     """A client authenticated with a real token; messages in English unless another language is asked."""
     client = APIClient(HTTP_ACCEPT_LANGUAGE=language)

@@ -3,7 +3,7 @@
 import pytest
 
 from agreements.models import Agreement
-from tests.api.conftest import client_for
+from tests.api.conftest import client_for, patch_at_once
 from tests.factories import AgreementFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,29 +46,11 @@ def test_if_none_match_gives_304(city, editor):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_writers_on_postgresql_one_wins(postgres_only, city, editor, approver):
     """Two threads PATCH at the same instant from the same ETag: exactly one 200 and one 412."""
-    import threading
-
-    from django.db import connection
-
     agreement = AgreementFactory(municipality=city, title="元の題名")
     url = f"/api/v1/agreements/{agreement.public_id}/"
     clients = [client_for(editor), client_for(approver)]
     etag = clients[0].get(url).headers["ETag"]
-    barrier, results = threading.Barrier(2), {}
-
-    def write(index):
-        try:
-            barrier.wait()
-            response = clients[index].patch(url, {"title": f"変更{index}"}, format="json", HTTP_IF_MATCH=etag)
-            results[index] = response.status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = patch_at_once(url, clients, etag)
     assert sorted(results.values()) == [200, 412], results
     winner = next(i for i, status in results.items() if status == 200)
     assert Agreement.objects.get(pk=agreement.pk).title == f"変更{winner}"

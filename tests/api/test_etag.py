@@ -5,16 +5,14 @@ Run on PostgreSQL too (CI): there the update locks the row, and an initiative's 
 progress aggregate, which PostgreSQL refuses to lock (FOR UPDATE with GROUP BY answered 500).
 """
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
 
 from agreements.models import Agreement, Deliverable, Document, Initiative, Measurement, OutcomeIndicator, Party
 from partnerships.models import Organization
-from tests.api.conftest import client_for
+from tests.api.conftest import client_for, patch_at_once
 from tests.factories import (
     AgreementFactory,
     DeliverableFactory,
@@ -161,21 +159,7 @@ def test_simultaneous_initiative_writers_on_postgresql_one_wins(postgres_only, c
     url = f"/api/v1/initiatives/{initiative.pk}/"
     clients = [client_for(editor), client_for(approver)]
     etag = clients[0].get(url).headers["ETag"]
-    barrier, results = threading.Barrier(2), {}
-
-    def write(index):
-        try:
-            barrier.wait()
-            response = clients[index].patch(url, {"title": f"変更{index}"}, format="json", HTTP_IF_MATCH=etag)
-            results[index] = response.status_code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = patch_at_once(url, clients, etag)
     assert sorted(results.values()) == [200, 412], results
     winner = next(i for i, status in results.items() if status == 200)
     assert Initiative.objects.get(pk=initiative.pk).title == f"変更{winner}"
