@@ -38,8 +38,8 @@ def current_dir() -> Path | None:
 
 
 def _write_csv(path: Path, table, queryset) -> int:
-    """The table's CSV by the one writer (core.tables.write_csv, as the API writes it); its rows counted
-    as CRLF line ends outside quotes would be slow: the rows are counted by the database instead."""
+    """The table's CSV by the one writer (core.tables.write_csv, as the API writes it). The rows for the
+    log are counted by the database: counting line ends would miscount cells that hold a line break."""
     with path.open("wb") as handle:
         for chunk in write_csv(table, queryset):
             handle.write(chunk)
