@@ -17,6 +17,8 @@ from partnerships.filters import (
     BooleanFilter,
     CodeFilter,
     OrganizationFilter,
+    UpdatedSinceFilter,
+    changed_since,
     municipality_filter,
     prefecture_filter,
     text_condition,
@@ -34,10 +36,32 @@ from .models import (
     OutcomeIndicator,
     Party,
     ProgressUpdate,
+    PublicChange,
 )
 
 AGREEMENT_TEXT_FIELDS = ["title", "summary", "title_en", "public_id", "municipality__name"]
 PARTY_TEXT_FIELDS = ["organization__name", "organization__kana", "organization__name_en", "branch"]
+
+
+def public_change_since(agreement_id_path: str, *, own: bool = False):
+    """ "Changed since" for a record under an agreement: its agreement's public state changed at or
+    after the moment (the outbox of public changes — the same entries as /api/v1/changes/, kept
+    KYOSO_PUBLIC_CHANGES_RETENTION_DAYS days) or, with ``own``, the record's own ``updated_at``. The
+    outbox holds few entries after a recent moment (an index on created_at), so this is a short IN list."""
+
+    def condition(moment) -> Q:
+        changed = PublicChange.objects.filter(created_at__gte=moment)
+        result = Q(**{f"{agreement_id_path}__in": changed.values("agreement_id")})
+        return result | changed_since(moment) if own else result
+
+    return condition
+
+
+def organization_change_since(moment) -> Q:
+    """An organization changed, or one of its agreements' public state did (it may have become public
+    or left the public with it)."""
+    changed = PublicChange.objects.filter(created_at__gte=moment).values("agreement_id")
+    return changed_since(moment) | Q(pk__in=Party.objects.filter(agreement_id__in=changed).values("organization_id"))
 
 
 def partner_matches(spellings: list[str]) -> Exists:
@@ -67,6 +91,7 @@ class AgreementFilterSet(filters.FilterSet):
     zero_budget = BooleanFilter(label=_("zero-budget"))
     published = BooleanFilter(label=_("published"))
     q = filters.CharFilter(method="filter_text", label=_("free text"))
+    updated_since = UpdatedSinceFilter(public_change_since("pk", own=True))
     ordering = filters.OrderingFilter(
         fields=(
             ("signed_on", "signed_on"),
@@ -104,6 +129,7 @@ class AgreementChildFilterSet(filters.FilterSet):
     municipality = municipality_filter("agreement__municipality__code")
     prefecture = prefecture_filter("agreement__municipality__prefecture_code")
     published = BooleanFilter(field_name="agreement__published", label=_("published"))
+    updated_since = UpdatedSinceFilter(public_change_since("agreement_id"))
 
 
 class PartyFilterSet(AgreementChildFilterSet):
@@ -115,6 +141,7 @@ class PartyFilterSet(AgreementChildFilterSet):
 
 
 class InitiativeFilterSet(AgreementChildFilterSet):
+    updated_since = UpdatedSinceFilter(public_change_since("agreement_id", own=True))
     field = filters.CharFilter(field_name="field__code", label=_("cooperation field"))
     status = filters.MultipleChoiceFilter(choices=InitiativeStatus.choices, label=_("status"))
     zero_budget = BooleanFilter(label=_("zero-budget"))
@@ -132,6 +159,7 @@ class DeliverableFilterSet(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=DeliverableStatus.choices, label=_("status"))
     due_after = filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("due on or after"))
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("due on or before"))
+    updated_since = UpdatedSinceFilter(public_change_since("initiative__agreement_id", own=True))
 
     class Meta:
         model = Deliverable
@@ -145,6 +173,7 @@ class ProgressUpdateFilterSet(filters.FilterSet):
     )
     municipality = municipality_filter("deliverable__initiative__agreement__municipality__code")
     review_status = filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("review"))
+    updated_since = UpdatedSinceFilter(public_change_since("deliverable__initiative__agreement_id"))
 
     class Meta:
         model = ProgressUpdate
@@ -165,6 +194,7 @@ class MeasurementFilterSet(filters.FilterSet):
     period_before = filters.DateFilter(field_name="period_end", lookup_expr="lte", label=_("period to"))
     review_status = filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("review"))
     verified = BooleanFilter(label=_("verified"))
+    updated_since = UpdatedSinceFilter(public_change_since("indicator__agreement_id"))
 
     class Meta:
         model = Measurement
@@ -191,6 +221,7 @@ class OrganizationFilterSet(filters.FilterSet):
         message=_("Give a 13-digit corporate number (法人番号)."),
     )
     q = filters.CharFilter(method="filter_text", label=_("free text"))
+    updated_since = UpdatedSinceFilter(organization_change_since)
 
     class Meta:
         model = Organization

@@ -7,6 +7,7 @@ IntegrityError raised by services are turned into the same body, so no failure b
 """
 
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -44,6 +46,24 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = gettext_lazy("The change conflicts with another record; reload and try again.")
+
+
+class Throttled(exceptions.Throttled):
+    """429 whose message is whole in the request's language (DRF's adds an untranslated "Expected
+    available in … seconds."); Retry-After and the RateLimit headers say the same in numbers."""
+
+    def __init__(self, wait):
+        seconds = max(int(math.ceil(wait)), 1) if wait is not None else None
+        if seconds is None:
+            message = _("Too many requests; wait a moment and try again.")
+        else:
+            message = ngettext(
+                "Too many requests; try again in %(seconds)d second.",
+                "Too many requests; try again in %(seconds)d seconds.",
+                seconds,
+            ) % {"seconds": seconds}
+        exceptions.APIException.__init__(self, message, "throttled")
+        self.wait = seconds
 
 
 def django_validation_to_drf(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -77,6 +97,8 @@ def exception_handler(exc, context):
         exc = Conflict()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif type(exc) is exceptions.Throttled:
+        exc = Throttled(exc.wait)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

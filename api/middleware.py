@@ -7,6 +7,8 @@ detail views."""
 from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from .throttling import STATE_ATTRIBUTE
+
 PREFIXES = ("/api/", "/opendata/")
 
 
@@ -25,4 +27,22 @@ class ApiCacheHeadersMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             else:
                 patch_cache_control(response, public=True, max_age=settings.KYOSO_PUBLIC_MAX_AGE)
+        return response
+
+
+class RateLimitHeadersMiddleware:
+    """``RateLimit-Limit``, ``RateLimit-Remaining`` and ``RateLimit-Reset`` (IETF draft
+    draft-ietf-httpapi-ratelimit-headers) on every API answer a rate limit counted (api/throttling.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        state = getattr(request, STATE_ATTRIBUTE, None)
+        if state is not None:
+            limit, remaining, reset = state
+            response["RateLimit-Limit"] = str(limit)
+            response["RateLimit-Remaining"] = str(remaining)
+            response["RateLimit-Reset"] = str(reset)
         return response

@@ -38,6 +38,8 @@ def view_params(view) -> set[str]:
         known.add("ordering")
     if getattr(view, "search_fields", None):
         known.add("search")
+    if hook := getattr(view, "known_query_params", None):
+        known = hook(known)
     return known
 
 

@@ -1,6 +1,7 @@
 """FilterSets of the partnerships app, shared by the API and the pages, and the free-text rules they
 and the agreements' FilterSet share (:func:`search_words`)."""
 
+import datetime
 import re
 import unicodedata
 
@@ -171,6 +172,37 @@ class BooleanFilter(filters.Filter):
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": value})
 
 
+def utc_moment(value: datetime.datetime) -> datetime.datetime:
+    """A moment in UTC. ISO 8601 allows offsets PostgreSQL refuses (-16:35); a moment its offset moves
+    past year 1 or 9999 is before or after everything (found by schemathesis)."""
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        moment = datetime.datetime.min if value.year < 5000 else datetime.datetime.max
+        return moment.replace(tzinfo=datetime.UTC)
+
+
+class UpdatedSinceFilter(filters.IsoDateTimeFilter):
+    """``updated_since``: the records whose public state changed at or after a moment (ISO 8601
+    date-time; without an offset it is Japan time). ``condition(moment)`` gives the Q of "changed since"
+    for the list's model; the list is then answered in keyset pages (api.views.base.UpdatedSinceMixin)."""
+
+    def __init__(self, condition, **kwargs):
+        self.condition = condition
+        kwargs.setdefault("label", _("changed at or after (ISO 8601 date-time with offset)"))
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(self.condition(utc_moment(value)))
+
+
+def changed_since(moment) -> Q:
+    """For models with their own ``updated_at``."""
+    return Q(updated_at__gte=moment)
+
+
 class MunicipalityFilterSet(filters.FilterSet):
     """The national list. Current municipalities come first (by code), then those abolished or
     merged, which stay listed so that their agreements keep their place; ``current=true`` leaves
@@ -180,6 +212,7 @@ class MunicipalityFilterSet(filters.FilterSet):
     kind = filters.MultipleChoiceFilter(choices=MunicipalityKind.choices, label=_("kind"))
     current = BooleanFilter(method="filter_current", label=_("current (not abolished)"))
     q = filters.CharFilter(method="filter_text", label=_("free text"))
+    updated_since = UpdatedSinceFilter(changed_since)
 
     class Meta:
         model = Municipality

@@ -86,6 +86,9 @@ class Municipality(models.Model):
         help_text=_("The municipality it was merged into."),
     )
 
+    # when the row last changed (the API's updated_since); set by save() and by municipalities_load
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
     history = HistoricalRecords()
     objects = MunicipalityQuerySet.as_manager()
 

@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -308,9 +309,11 @@ def _apply_validity(amendments, report: LoadReport) -> None:
         if any(getattr(municipality, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(municipality, k, v)
+            municipality.updated_at = timezone.now()  # bulk_update does not run auto_now
             changed[municipality.code] = municipality
     if changed:
-        bulk_update_with_history(list(changed.values()), Municipality, _VALIDITY_FIELDS, batch_size=500)
+        fields = [*_VALIDITY_FIELDS, "updated_at"]
+        bulk_update_with_history(list(changed.values()), Municipality, fields, batch_size=500)
     report.amended = len(changed)
 
 
@@ -429,6 +432,7 @@ def municipalities_load(
             if any(getattr(municipality, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(municipality, k, v)
+                municipality.updated_at = timezone.now()  # bulk_update does not run auto_now
                 changed.append(municipality)
             else:
                 report.unchanged += 1
@@ -437,7 +441,7 @@ def municipalities_load(
             for municipality in Municipality.objects.filter(code__in=[m.code for m in new]):
                 existing[municipality.code] = municipality
         if changed:
-            bulk_update_with_history(changed, Municipality, _FIELDS + ["name_en"], batch_size=500)
+            bulk_update_with_history(changed, Municipality, [*_FIELDS, "name_en", "updated_at"], batch_size=500)
         report.created += len(new)
         report.updated += len(changed)
     if amendments:

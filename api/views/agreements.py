@@ -32,7 +32,7 @@ from ..serializers.agreements import (
     InitiativeSerializer,
     PartySerializer,
 )
-from .base import HistoryMixin, RecordViewSet
+from .base import HistoryMixin, RecordViewSet, UpdatedSinceMixin
 
 PUBLIC_ID = r"[0-9]{6}-[0-9]{4}-[0-9]{3,}"
 IF_MATCH_NOTE = (
@@ -56,7 +56,9 @@ TRANSITION_RESPONSES = {200: AgreementSerializer, 400: OpenApiResponse(descripti
     update=extend_schema(summary="Replace an agreement", description=IF_MATCH_NOTE),
     destroy=extend_schema(summary="Delete an unpublished draft", description="Editors."),
 )
-class AgreementViewSet(PublicCacheMixin, CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet):
+class AgreementViewSet(
+    UpdatedSinceMixin, PublicCacheMixin, CsvListMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet
+):
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
     csv_dataset = "agreements"
@@ -287,7 +289,7 @@ class DocumentViewSet(RecordViewSet):
         return Document.objects.filter(condition).select_related("agreement").order_by("id")  # public id shown
 
 
-class PartyListViewSet(CsvListMixin, viewsets.ReadOnlyModelViewSet):
+class PartyListViewSet(UpdatedSinceMixin, CsvListMixin, viewsets.ReadOnlyModelViewSet):
     """All parties of the agreements the caller can see (read-only; change them under each agreement).
 
     Filters: `agreement`, `municipality`, `prefecture`, `organization` (法人番号), `role`, `published`."""

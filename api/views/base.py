@@ -9,9 +9,29 @@ from agreements.history import history_entries, is_member, public_history_entrie
 from agreements.services import agreement_of, agreement_record_delete, agreement_record_save
 
 from ..concurrency import ETagMixin
-from ..pagination import StandardPagination
+from ..pagination import KeysetPagination, StandardPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.base import HistorySerializer
+
+
+class UpdatedSinceMixin:
+    """With ``updated_since`` a list is answered in keyset pages ordered by id (``cursor``, ``next``
+    until null; no page numbers, no ``ordering``): a record changed or withdrawn while a harvester
+    pages cannot shift another one past it, as it could between numbered pages (docs/open-data.md)."""
+
+    @property
+    def paginator(self):
+        if not hasattr(self, "_paginator"):
+            if self.pagination_class is not None and "updated_since" in self.request.query_params:
+                self._paginator = KeysetPagination()
+            else:
+                self._paginator = self.pagination_class() if self.pagination_class else None
+        return self._paginator
+
+    def known_query_params(self, known: set[str]) -> set[str]:
+        if "updated_since" in self.request.query_params:
+            return known - {"ordering"}
+        return known
 
 
 class HistoryMixin:
@@ -37,7 +57,7 @@ class HistoryMixin:
         return public_history_entries(instance)
 
 
-class RecordViewSet(HistoryMixin, ETagMixin, viewsets.ModelViewSet):
+class RecordViewSet(UpdatedSinceMixin, HistoryMixin, ETagMixin, viewsets.ModelViewSet):
     """A record under an agreement. Subclasses give queryset(user), serializer and filterset."""
 
     permission_classes = [ReadOrEditorWrite]

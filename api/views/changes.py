@@ -8,8 +8,6 @@ publication version's lock is held from the entry's insert to the commit), so a 
 skips an entry committed late. Kept for KYOSO_PUBLIC_CHANGES_RETENTION_DAYS (400) days.
 """
 
-import datetime
-
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -18,6 +16,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 
 from agreements.models import PublicChange, PublicChangeKind
+from partnerships.filters import utc_moment
 
 from ..pagination import KeysetPagination
 
@@ -48,14 +47,7 @@ class ChangeFilterSet(filters.FilterSet):
         fields = ["since", "agreement", "kind"]
 
     def filter_since(self, queryset, name, value):
-        """In UTC: ISO 8601 allows offsets PostgreSQL refuses (-16:35); a moment moved past year 1 or
-        9999 by its offset is before or after every change."""
-        try:
-            moment = value.astimezone(datetime.UTC)
-        except OverflowError:
-            moment = datetime.datetime.min if value.year < 5000 else datetime.datetime.max
-            moment = moment.replace(tzinfo=datetime.UTC)
-        return queryset.filter(created_at__gte=moment)
+        return queryset.filter(created_at__gte=utc_moment(value))
 
 
 class ChangePagination(KeysetPagination):

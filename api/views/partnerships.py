@@ -13,7 +13,7 @@ from ..csv import CsvListMixin
 from ..pagination import StandardPagination
 from ..permissions import ReadOrEditorWrite
 from ..serializers.partnerships import MunicipalitySerializer, OrganizationSerializer
-from .base import HistoryMixin
+from .base import HistoryMixin, UpdatedSinceMixin
 
 
 @extend_schema_view(
@@ -26,7 +26,7 @@ from .base import HistoryMixin
     ),
     retrieve=extend_schema(summary="A municipality by its 6-digit code"),
 )
-class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
+class MunicipalityViewSet(UpdatedSinceMixin, viewsets.ReadOnlyModelViewSet):
     # prefecture, parent_city and successor are shown as codes: joined instead of three queries per row
     queryset = Municipality.objects.select_related("prefecture", "parent_city", "successor").order_by("code")
     serializer_class = MunicipalitySerializer
@@ -41,6 +41,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     create=extend_schema(summary="Register an organization (officer editors)"),
 )
 class OrganizationViewSet(
+    UpdatedSinceMixin,
     CsvListMixin,
     HistoryMixin,
     ETagMixin,

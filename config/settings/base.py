@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "api.middleware.ApiCacheHeadersMiddleware",
+    "api.middleware.RateLimitHeadersMiddleware",
     # Last, so it sees the view's response first: turns a login lockout into the 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -219,7 +220,14 @@ CORS_URLS_REGEX = r"^/(api|opendata)/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_HEADERS = ["accept", "accept-language", "authorization", "content-type", "if-match", "if-none-match"]
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Content-Disposition"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "Retry-After",
+    "Content-Disposition",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
 
 # Bodies larger than this are refused with 413 (uploads have their own per-file limit).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
