@@ -40,7 +40,7 @@ def public_cache_key(request, view_name: str) -> str | None:
 
 
 class PublicCacheMixin:
-    """For viewsets: anonymous ``list`` and ``retrieve`` answers stored under the publication version."""
+    # For viewsets: anonymous ``list`` and ``retrieve`` answers stored under the publication version.
 
     def _cached(self, request, compute):
         key = public_cache_key(request, self.__class__.__name__)

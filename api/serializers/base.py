@@ -10,8 +10,8 @@ from ..exceptions import django_validation_to_drf
 
 
 class TableFieldsMixin:
-    """``Meta.table`` (a core.tables.Table) gives the serializer's fields: its JSON keys, in order. The
-    read schema is the one list of an entity's public keys; the serializer adds how each is written."""
+    # ``Meta.table`` (a core.tables.Table) gives the serializer's fields: its JSON keys, in order. The
+    # read schema is the one list of an entity's public keys; the serializer adds how each is written.
 
     def get_field_names(self, declared_fields, info):
         table = getattr(self.Meta, "table", None)
@@ -21,14 +21,13 @@ class TableFieldsMixin:
 
 
 class ValidatedModelSerializer(TableFieldsMixin, serializers.ModelSerializer):
-    """Like NetBox's: validation runs the model's clean() and constraints, so API, admin and forms agree.
-
-    * ``immutable_fields``: may be given on create, never changed afterwards (the parent record).
-    * ``clean_exclude``: model fields a service fills in (e.g. the public id), skipped by full_clean.
-    * A model's ``RELATED_CHOICE_MESSAGES`` ({field: message}) replace "object does not exist" on its
-      relation fields, so an id that exists elsewhere (another city's) and one that does not exist at
-      all get the model's own neutral message.
-    """
+    # Like NetBox's: validation runs the model's clean() and constraints, so API, admin and forms agree.
+    #
+    # * ``immutable_fields``: may be given on create, never changed afterwards (the parent record).
+    # * ``clean_exclude``: model fields a service fills in (e.g. the public id), skipped by full_clean.
+    # * A model's ``RELATED_CHOICE_MESSAGES`` ({field: message}) replace "object does not exist" on its
+    # relation fields, so an id that exists elsewhere (another city's) and one that does not exist at
+    # all get the model's own neutral message.
 
     immutable_fields: tuple[str, ...] = ()
     clean_exclude: tuple[str, ...] = ()

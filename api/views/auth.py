@@ -28,7 +28,7 @@ class TooManyFailures(exceptions.Throttled):
 
 class TokenObtainView(APIView):
     """Exchange a username and password for an API token. Failures count towards the one login throttle
-    every password form shares (accounts/throttle.py): a locked account gets 429 with Retry-After."""
+    every password form shares: a locked account gets 429 with Retry-After."""
 
     permission_classes = [AllowAny]
     authentication_classes = []

@@ -15,9 +15,10 @@ from ..serializers.base import HistorySerializer
 
 
 class UpdatedSinceMixin:
-    """With ``updated_since`` a list is answered in keyset pages ordered by id (``cursor``, ``next``
-    until null; no page numbers, no ``ordering``): a record changed or withdrawn while a harvester
-    pages cannot shift another one past it, as it could between numbered pages (docs/open-data.md)."""
+    # With `updated_since` a list is answered in keyset pages ordered by id (`cursor`, `next` until
+    # null; no page numbers, no `ordering`): a record changed or withdrawn while a harvester pages cannot
+    # shift another one past it, as it could between numbered pages (docs/open-data.md). A comment, not
+    # a docstring: OpenAPI would take a docstring as the description of the views' operations.
 
     @property
     def paginator(self):
@@ -43,7 +44,7 @@ class HistoryMixin:
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, *args, **kwargs):
         """Who changed what and when (field-level). Members read every version, with the users named;
-        others read only the states that were public, without the review fields (docs/api.md)."""
+        others read only the states that were public, without the review fields."""
         instance = self.get_object()
         if self.shows_history_users(request.user, instance):
             entries = history_entries(instance, show_users=True)

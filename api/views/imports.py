@@ -36,7 +36,7 @@ def _validate_kind(value):
 
 class ImportJobSerializer(serializers.ModelSerializer):
     """One import, with its errors: the first 200 and, past that, a closing line (row 0) saying how
-    many more there are; ``result.errors`` is the total."""
+    many more there are; `result.errors` is the total."""
 
     municipality = serializers.SlugRelatedField(slug_field="code", queryset=Municipality.objects.all())
     file = serializers.FileField(write_only=True, help_text="CSV (UTF-8, UTF-8 with BOM or CP932) or XLSX")
@@ -47,7 +47,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         validators=[_validate_mapping],
         default=dict,
         help_text='Corrections to the recognised columns, {"header": "field"} (or {"3": "field"} by column '
-        'number); "" keeps the column as it is. The fields are listed in docs/imports.md; the detail\'s '
+        'number); "" keeps the column as it is. The fields are listed in the import guide; the detail\'s '
         "`result.mapping` shows what was recognised.",
     )
     # A CharField, not a ChoiceField: a second enum of the agreement kinds would collide in the schema.

@@ -182,6 +182,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # files (text/csv, XLSX), conditional and rate-limit answers, licence and servers (api/schema.py)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "AgreementStatusEnum": "agreements.choices.AgreementStatus",
         "InitiativeStatusEnum": "agreements.choices.InitiativeStatus",
