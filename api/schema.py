@@ -113,7 +113,7 @@ def postprocess(result, generator, request, public):
                 if view is not None and issubclass(view, CsvListMixin) and is_list:
                     _declare_files(operation)
                 if view is not None and issubclass(view, UpdatedSinceMixin) and is_list:
-                    _declare_updated_since(operation)
+                    _declare_updated_since(operation, result["components"]["schemas"])
             if method in ("put", "patch") and view is not None and issubclass(view, ETagMixin):
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "If-Match" for p in parameters):
@@ -159,7 +159,12 @@ UPDATED_SINCE = (
 )
 
 
-def _declare_updated_since(operation) -> None:
+def _declare_updated_since(operation, components) -> None:
+    reference = operation["responses"]["200"]["content"]["application/json"]["schema"].get("$ref", "")
+    page = components.get(reference.rsplit("/", 1)[-1], {})
+    if "count" in page.get("required", []):
+        page["required"] = [name for name in page["required"] if name != "count"]
+        page["properties"]["count"]["description"] = "The number of records (not given with `updated_since`)."
     for parameter in operation.get("parameters", []):
         if parameter.get("name") == "updated_since":
             parameter["description"] = UPDATED_SINCE
