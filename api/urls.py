@@ -16,7 +16,7 @@ from .views.agreements import (
 from .views.auth import TokenObtainView, TokenViewSet
 from .views.changes import ChangesView
 from .views.imports import ImportJobViewSet
-from .views.ocds import RecordPackageView, ReleasePackageView, ReleaseView
+from .views.ocds import RecordPackageView, ReleasePackageView, ReleaseView, SchemaFileView, SchemaIndexView
 from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
 from .views.progress import DeliverableViewSet, MeasurementViewSet, ProgressUpdateViewSet
 from .views.stats import StatsView
@@ -57,6 +57,8 @@ urlpatterns = [
     path("ocds/releases/", ReleasePackageView.as_view(), name="ocds-release-package"),
     path("ocds/releases/<str:release_id>/", ReleaseView.as_view(), name="ocds-release"),
     path("ocds/records/<str:ocid>/", RecordPackageView.as_view(), name="ocds-record"),
+    path("ocds/schema/", SchemaIndexView.as_view(), name="ocds-schema"),
+    path("ocds/schema/<path:name>", SchemaFileView.as_view(), name="ocds-schema-file"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs_view, name="api-docs"),
     path("", include(router.urls)),

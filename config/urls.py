@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.views import PasswordChangeView, admin_password_change, set_language
+from portal.sitemaps import robots_txt, sitemap, sitemap_section
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -16,6 +17,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),  # login: throttled by axes (accounts/throttle.py)
     path("accounts/", include("notifications.urls")),
     path("workspace/", include("workspace.urls")),
+    path("robots.txt", robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("", include("portal.urls")),
 ]
 # Uploaded files are never served from /media/: documents and evidence go through views that check

@@ -1,31 +1,50 @@
-"""The nightly bulk files: every CSV, the full OCDS release package (gzip), datapackage.json and
-SHA256SUMS, written into a fresh folder and then switched in with one atomic rename of a symlink, so
-a reader never sees a half-written set. The previous set is kept until the next run."""
+"""The nightly bulk files: every CSV and its gzip variant, the full OCDS release package (gzip),
+datapackage.json and SHA256SUMS, written into a fresh folder and then switched in with one atomic rename
+of a symlink, so a reader never sees a half-written set. The previous set is kept until the next run.
 
+Every file is written in one pass, in constant memory: a CSV's chunks go to the plain file and through
+gzip to its variant at once, and each file's size and SHA-256 are taken as it is written (no file is
+read back). The whole set is read from one snapshot of the database (PostgreSQL REPEATABLE READ), so a
+record published meanwhile is in every file or in none and the row counts are those of the files.
+
+Once a year (the first run in a calendar year, Japan time, or whenever no archive of the current year
+exists) the set is also kept as a dated zip under ``archives/``: the last KYOSO_OPENDATA_ARCHIVES_KEPT
+(default 5) stay. Nothing to configure: the archives live beside the sets."""
+
+import contextlib
 import datetime
 import gzip
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from agreements.tables import TABLES, published_querysets
 from core.tables import write_csv
 
 from . import conf
-from .datapackage import datapackage
+from .datapackage import OCDS_FILE, VERSION, datapackage
 from .models import Release
 from .ocds import package_head, served_releases
 
 logger = logging.getLogger(__name__)
-OCDS_FILE = "ocds-releases.json.gz"
-OCDS_CHUNK = 500
+OCDS_CHUNK = 200  # releases held at a time: bounds the memory (about +75 MB; +150 MB at 500)
 KEEP_SETS = 2
+GZIP_LEVEL = 6  # gzip's own default: 9 takes about twice as long for a file a few per cent smaller
+MANIFEST = ".manifest.json"  # the set's time, and each file's rows, size and SHA-256 (index.json reads it)
+SUMS = "SHA256SUMS"
+ARCHIVES = "archives"
+ARCHIVE_NAME = re.compile(r"^kyoso-opendata-(?P<date>(?P<year>[0-9]{4})-[0-9]{2}-[0-9]{2})\.zip$")
+ARCHIVES_KEPT = 5
 
 
 def root() -> Path:
@@ -37,33 +56,81 @@ def current_dir() -> Path | None:
     return link.resolve() if link.exists() else None
 
 
-def _write_csv(path: Path, table, queryset) -> int:
-    """The table's CSV by the one writer (core.tables.write_csv, as the API writes it). The rows for the
-    log are counted by the database: counting line ends would miscount cells that hold a line break."""
-    with path.open("wb") as handle:
+def archives_dir() -> Path:
+    return root() / ARCHIVES
+
+
+def archives_kept() -> int:
+    return max(1, int(getattr(settings, "KYOSO_OPENDATA_ARCHIVES_KEPT", ARCHIVES_KEPT)))
+
+
+class _Sink:
+    """A binary file that counts and hashes what is written to it."""
+
+    def __init__(self, path: Path):
+        self.name = path.name
+        self.handle = path.open("wb")
+        self.digest = hashlib.sha256()
+        self.bytes = 0
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        self.bytes += len(data)
+        return self.handle.write(data)
+
+    def flush(self):
+        self.handle.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+    def entry(self, rows: int | None = None) -> dict:
+        return {"name": self.name, "bytes": self.bytes, "sha256": self.digest.hexdigest(), "rows": rows}
+
+
+def _gzip(sink: _Sink, inner_name: str) -> gzip.GzipFile:
+    # mtime 0: the same content gives the same bytes, hence the same checksum and ETag, night after night
+    return gzip.GzipFile(filename=inner_name, mode="wb", fileobj=sink, mtime=0, compresslevel=GZIP_LEVEL)
+
+
+def _write_csv(folder: Path, table, queryset) -> list[dict]:
+    """The table's CSV by the one writer (core.tables.write_csv, as the API writes it), and the same bytes
+    gzipped. The rows are counted by the database: counting line ends would miscount cells that hold a
+    line break."""
+    name = f"{table.name}.csv"
+    with _Sink(folder / name) as plain, _Sink(folder / f"{name}.gz") as packed, _gzip(packed, name) as compressed:
         for chunk in write_csv(table, queryset):
-            handle.write(chunk)
-    return queryset.count()
+            plain.write(chunk)
+            compressed.write(chunk)
+    rows = queryset.count()
+    return [plain.entry(rows), packed.entry(rows)]
 
 
-def _write_ocds(path: Path, now) -> int:
+def _write_ocds(folder: Path, now) -> dict:
     """A release package of every release of every published agreement, streamed release by release."""
-    head = package_head(
-        uri=conf.public_base_url().rstrip("/") + "/opendata/" + OCDS_FILE,
-        published=now,
-        publisher=conf.publisher_name(),
-        policy=conf.publication_policy(),
-    )
-    releases = Release.objects.filter(agreement__published=True).order_by("id").values_list("data", flat=True)
+    releases = Release.objects.published().order_by("id").values_list("data", flat=True)
+    # publishedDate: the latest release's, as the API's packages (unchanged data, unchanged bytes);
+    # publisher, publication policy and extensions: the settings' (opendata.ocds.package_head)
+    latest = Release.objects.published().aggregate(latest=Max("date"))["latest"] or now
+    head = package_head(uri=conf.public_base_url().rstrip("/") + "/opendata/" + OCDS_FILE, published=latest)
     count = 0
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        handle.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "releases": [')
+    with _Sink(folder / OCDS_FILE) as packed, _gzip(packed, OCDS_FILE.removesuffix(".gz")) as compressed:
+        compressed.write((json.dumps(head, ensure_ascii=False)[:-1] + ', "releases": [').encode())
         for chunk in _chunks(releases.iterator(chunk_size=OCDS_CHUNK), OCDS_CHUNK):
             for data in served_releases(chunk):  # without related agreements withdrawn since
-                handle.write(("," if count else "") + json.dumps(data, ensure_ascii=False))
+                compressed.write((("," if count else "") + json.dumps(data, ensure_ascii=False)).encode())
                 count += 1
-        handle.write("]}")
-    return count
+        compressed.write(b"]}")
+    return packed.entry(count)
+
+
+def _write_bytes(folder: Path, name: str, data: bytes) -> dict:
+    with _Sink(folder / name) as sink:
+        sink.write(data)
+    return sink.entry()
 
 
 def _chunks(items, size: int):
@@ -85,8 +152,41 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _sums_text(entries) -> str:
+    """``sha256sum -c`` format, by file name."""
+    return "".join(f"{e['sha256']}  {e['name']}\n" for e in sorted(entries, key=lambda e: e["name"]))
+
+
+@contextlib.contextmanager
+def _snapshot():
+    """One view of the database for the whole set (PostgreSQL: REPEATABLE READ, READ ONLY — the export
+    writes nothing). Inside a transaction already begun (tests), that transaction's view serves."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def _write_set(folder: Path, now) -> dict:
+    created = timezone.localtime(now).replace(microsecond=0).isoformat()
+    with _snapshot():
+        querysets = published_querysets()
+        entries = [entry for t in TABLES.values() for entry in _write_csv(folder, t, querysets[t.name])]
+        entries.append(_write_ocds(folder, now))
+    package = datapackage(created=created, base_url=conf.public_base_url(), files={e["name"]: e for e in entries})
+    entries.append(_write_bytes(folder, "datapackage.json", json.dumps(package, ensure_ascii=False, indent=2).encode()))
+    entries.append(_write_bytes(folder, SUMS, _sums_text(entries).encode()))
+    manifest = {"generated": created, "version": VERSION, "files": entries}
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return manifest
+
+
 def opendata_export(*, now=None) -> dict:
-    """Write a new set of bulk files and make it current. Returns {file: rows} for the log."""
+    """Write a new set of bulk files, make it current, and keep the year's archive if it has none yet.
+    Returns {file: rows} of the CSV files and the OCDS file (its releases) for the log."""
     now = now or timezone.now()
     sets = root() / "sets"
     sets.mkdir(parents=True, exist_ok=True)
@@ -96,14 +196,7 @@ def opendata_export(*, now=None) -> dict:
     work = sets / f".{name}.partial"
     work.mkdir()
     try:
-        querysets = published_querysets()
-        counts = {f"{t.name}.csv": _write_csv(work / f"{t.name}.csv", t, querysets[t.name]) for t in TABLES.values()}
-        counts[OCDS_FILE] = _write_ocds(work / OCDS_FILE, now)
-        package = datapackage(created=timezone.localtime(now).isoformat(), base_url=conf.public_base_url())
-        (work / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
-        files = sorted(p.name for p in work.iterdir())
-        sums = "".join(f"{_sha256(work / f)}  {f}\n" for f in files)
-        (work / "SHA256SUMS").write_text(sums, encoding="utf-8")
+        manifest = _write_set(work, now)
         final = sets / name
         work.rename(final)
     except BaseException:
@@ -114,7 +207,9 @@ def opendata_export(*, now=None) -> dict:
     temporary.symlink_to(Path("sets") / name)
     os.replace(temporary, root() / "current")
     _prune(sets, keep=final)
-    logger.info("open-data files written: %s", counts)
+    archive = archive_yearly(final, now=now)
+    counts = {e["name"]: e["rows"] for e in manifest["files"] if e["name"].endswith(".csv") or e["name"] == OCDS_FILE}
+    logger.info("open-data files written: %s%s", counts, f"; archive {archive.name}" if archive else "")
     return counts
 
 
@@ -125,26 +220,136 @@ def _prune(sets: Path, *, keep: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def listing() -> list[dict]:
-    """The current files with size, date and SHA-256 (read from SHA256SUMS)."""
-    folder = current_dir()
-    if folder is None:
-        return []
+# --- reading a set ------------------------------------------------------------------------------------
+
+
+def _read_sums(path: Path) -> dict[str, str]:
     sums = {}
-    sums_file = folder / "SHA256SUMS"
-    if sums_file.exists():
-        for line in sums_file.read_text(encoding="utf-8").splitlines():
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
             digest, _sep, name = line.partition("  ")
             sums[name] = digest
-    files = []
-    for path in sorted(folder.iterdir()):
-        stat = path.stat()
-        files.append(
+    return sums
+
+
+def manifest(folder: Path | None = None) -> dict | None:
+    """A set's manifest (default: the current set's): {"generated", "version", "files": [{name, bytes,
+    sha256, rows}]}."""
+    folder = folder or current_dir()
+    if folder is None:
+        return None
+    path = folder / MANIFEST
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    # a set written before manifests existed: sizes and sums from the folder, no row counts
+    sums = _read_sums(folder / SUMS)
+    entries = [
+        {"name": p.name, "bytes": p.stat().st_size, "sha256": sums.get(p.name, ""), "rows": None}
+        for p in sorted(folder.iterdir())
+        if not p.name.startswith(".")
+    ]
+    generated = datetime.datetime.fromtimestamp(folder.stat().st_mtime, tz=datetime.UTC)
+    return {
+        "generated": timezone.localtime(generated).replace(microsecond=0).isoformat(),
+        "version": None,
+        "files": entries,
+    }
+
+
+def listing(folder: Path | None = None) -> list[dict]:
+    """A set's files (default: the current set's) with rows, size, time and SHA-256, in the set's order."""
+    current = manifest(folder)
+    if current is None:
+        return []
+    modified = datetime.datetime.fromisoformat(current["generated"])
+    return [{**entry, "size": entry["bytes"], "modified": modified} for entry in current["files"]]
+
+
+# --- yearly archives ----------------------------------------------------------------------------------
+
+
+def archive_yearly(folder: Path, *, now) -> Path | None:
+    """Keep the set in ``folder`` as this year's dated zip, unless the year has one. Prunes to the last
+    archives_kept() archives. Returns the new archive, or None."""
+    directory = archives_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob(".*.partial"):
+        stale.unlink(missing_ok=True)
+    day = timezone.localtime(now).date()
+    existing = sorted(p for p in directory.iterdir() if ARCHIVE_NAME.fullmatch(p.name))
+    archive = None
+    if not any(ARCHIVE_NAME.fullmatch(p.name)["year"] == str(day.year) for p in existing):
+        archive = _archive_write(folder, directory, f"kyoso-opendata-{day.isoformat()}.zip")
+        existing = sorted([*existing, archive])
+    for old in existing[: -archives_kept()]:
+        old.unlink(missing_ok=True)
+    _archive_sums(directory)
+    return archive
+
+
+def _archive_write(folder: Path, directory: Path, name: str) -> Path:
+    """The set as a zip with its own SHA256SUMS, in a folder named after the archive. The gzip variants
+    are left out (the zip compresses the CSVs itself); the datapackage.json lists none of them."""
+    top = name.removesuffix(".zip")
+    entries = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+    kept = [e for e in entries if not e["name"].endswith(".csv.gz") and e["name"] != SUMS]
+    work = directory / f".{name}.partial"
+    try:
+        with zipfile.ZipFile(work, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=GZIP_LEVEL) as archive:
+            for entry in kept:
+                stored = entry["name"].endswith(".gz")  # compressed already
+                archive.write(
+                    folder / entry["name"],
+                    f"{top}/{entry['name']}",
+                    compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED,
+                )
+            archive.writestr(f"{top}/{SUMS}", _sums_text(kept))
+        work.rename(directory / name)
+    except BaseException:
+        work.unlink(missing_ok=True)
+        raise
+    return directory / name
+
+
+def _archive_sums(directory: Path) -> None:
+    """SHA256SUMS of exactly the archives present (a digest missing after a crash is taken again)."""
+    known = _read_sums(directory / SUMS)
+    entries = [
+        {"name": p.name, "sha256": known.get(p.name) or _sha256(p)}
+        for p in directory.iterdir()
+        if ARCHIVE_NAME.fullmatch(p.name)
+    ]
+    temporary = directory / f".{SUMS}.partial"
+    temporary.write_text(_sums_text(entries), encoding="utf-8")
+    os.replace(temporary, directory / SUMS)
+
+
+def archive_listing() -> list[dict]:
+    """The yearly archives, newest first: name, date, year, bytes, sha256."""
+    directory = archives_dir()
+    if not directory.is_dir():
+        return []
+    sums = _read_sums(directory / SUMS)
+    archives = []
+    for path in sorted(directory.iterdir(), reverse=True):
+        match = ARCHIVE_NAME.fullmatch(path.name)
+        if match is None:
+            continue
+        archives.append(
             {
                 "name": path.name,
-                "size": stat.st_size,
-                "modified": datetime.datetime.fromtimestamp(stat.st_mtime, tz=datetime.UTC),
+                "date": datetime.date.fromisoformat(match["date"]),
+                "year": int(match["year"]),
+                "bytes": path.stat().st_size,
                 "sha256": sums.get(path.name, ""),
+                "modified": datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC),
             }
         )
-    return files
+    return archives
+
+
+def archive_path(name: str) -> Path | None:
+    if ARCHIVE_NAME.fullmatch(name) is None:
+        return None
+    path = archives_dir() / name
+    return path if path.is_file() else None

@@ -1,17 +1,46 @@
 """datapackage.json: a Frictionless Data Package describing every CSV with a Table Schema, built from
-the same read schema that writes the files (agreements.tables, core.tables), so the two cannot drift."""
+the same read schema that writes the files (agreements.tables, core.tables), so the two cannot drift;
+and the OCDS release package as a (non-tabular) JSON resource.
+
+``version`` is the version of the files' *structure*, not of the data (``created`` dates the data):
+semantic versioning over the Table Schemas. SCHEMA_FINGERPRINT is the SHA-256 of the schemas VERSION
+describes; tests/opendata/test_files_datapackage.py fails when the schemas change and VERSION was not
+bumped (major: a column removed, renamed or retyped; minor: a column or table added; patch: a
+description or constraint changed)."""
+
+import hashlib
+import json
 
 from agreements.tables import TABLES
 
+VERSION = "1.0.0"
+SCHEMA_FINGERPRINT = "7b5338eaf2068677feae20d62c4d5af71badcef5d62f03dadb9894e233df10c8"
+
+OCDS_FILE = "ocds-releases.json.gz"
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 (政府標準利用規約 2.0 と互換)",
 }
+KEYWORDS = ["公民連携", "包括連携協定", "ゼロ予算事業", "成果指標", "自治体標準オープンデータセット", "OCDS"]
 
 
-def _resource(dataset) -> dict:
-    return {
+def schema_fingerprint() -> str:
+    """SHA-256 of every table's Table Schema, in order: changes whenever a file's structure does."""
+    schemas = [[table.name, table.table_schema()] for table in TABLES.values()]
+    return hashlib.sha256(json.dumps(schemas, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _integrity(resource: dict, entry: dict | None) -> dict:
+    """``bytes`` and ``hash`` (sha256) of the file as it is stored, which Frictionless checks."""
+    if entry:
+        resource["bytes"] = entry["bytes"]
+        resource["hash"] = "sha256:" + entry["sha256"]
+    return resource
+
+
+def _resource(dataset, entry: dict | None) -> dict:
+    resource = {
         "name": dataset.name,
         "title": dataset.title,
         "path": f"{dataset.name}.csv",
@@ -21,9 +50,30 @@ def _resource(dataset) -> dict:
         "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
         "schema": dataset.table_schema(),
     }
+    return _integrity(resource, entry)
 
 
-def datapackage(*, created: str, base_url: str) -> dict:
+def _ocds_resource(entry: dict | None) -> dict:
+    resource = {
+        "name": "ocds-releases",
+        "title": "OCDS 1.1 リリースパッケージ（公開中の全協定の全リリース）",
+        "description": (
+            "Open Contracting Data Standard 1.1 のリリースパッケージ（metrics 拡張）を gzip で圧縮したもの。"
+            "表形式ではありません。"
+        ),
+        "path": OCDS_FILE,
+        "format": "json",
+        "mediatype": "application/json",
+        "compression": "gz",
+        "encoding": "utf-8",
+    }
+    return _integrity(resource, entry)
+
+
+def datapackage(*, created: str, base_url: str, files: dict[str, dict] | None = None) -> dict:
+    """The package. ``files`` ({file name: {"bytes", "sha256"}}) adds each resource's size and hash."""
+    files = files or {}
+    home = base_url.rstrip("/")
     return {
         "name": "kyoso-public-private-partnerships",
         "title": "Kyoso 自治体の公民連携・ゼロ予算事業オープンデータ",
@@ -32,9 +82,16 @@ def datapackage(*, created: str, base_url: str) -> dict:
             "自治体標準オープンデータセットの形式（UTF-8、先頭列 全国地方公共団体コード,ID,地方公共団体名）。"
             "OCDS 1.1 のリリースパッケージ（ocds-releases.json.gz）も同じ場所にあります。"
             "文字列の列で = + - @ タブ 復帰 で始まる値は、数式として実行されないよう先頭に ' を付けています。"
+            "version は列の構成の版（semver）、created はデータの作成日時です。"
         ),
-        "homepage": base_url.rstrip("/") + "/opendata/",
+        "version": VERSION,
+        "homepage": home + "/opendata/",
         "created": created,
+        "keywords": KEYWORDS,
         "licenses": [LICENSE],
-        "resources": [_resource(d) for d in TABLES.values()],
+        "sources": [{"title": "Kyoso に各自治体が登録し公開した協定とその記録", "path": home + "/"}],
+        "resources": [
+            *(_resource(d, files.get(f"{d.name}.csv")) for d in TABLES.values()),
+            _ocds_resource(files.get(OCDS_FILE)),
+        ],
     }

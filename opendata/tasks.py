@@ -8,9 +8,10 @@ from .services import public_changes_process
 
 @shared_task(name="opendata.export", ignore_result=True, bind=True, max_retries=10)
 def export_opendata(self) -> dict:
-    """The nightly bulk files (02:30 JST). One writer at a time. A redelivery that finds the lock still
-    held (e.g. by a worker that just died, whose session PostgreSQL has not yet closed) tries again
-    shortly instead of giving up until the next night."""
+    """The nightly bulk files (02:30 JST), and on the first night of a year their dated archive
+    (opendata.bulk). One writer at a time. A redelivery that finds the lock still held (e.g. by a worker
+    that just died, whose session PostgreSQL has not yet closed) tries again shortly instead of giving
+    up until the next night."""
     with job_lock("opendata-export", timeout=3 * 60 * 60) as held:
         if not held:
             raise self.retry(countdown=60)

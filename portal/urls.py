@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from opendata.policy import publication_policy
+
 from . import views
 
 app_name = "portal"
@@ -11,4 +13,5 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document_download, name="document"),
     re_path(r"^municipalities/(?P<code>[0-9]{6})/$", views.municipality_detail, name="municipality"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("publication-policy/", publication_policy, name="publication-policy"),
 ]

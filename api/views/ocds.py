@@ -1,12 +1,20 @@
-"""OCDS 1.1 release packages and records of published agreements: anonymous, read-only.
+"""OCDS 1.1 release packages and records of published agreements, and Kyoso's copies of the OCDS schemas
+and extensions: anonymous, read-only.
 
-Releases are stored JSON (``opendata.Release``): a page costs one query however many releases there
-are, a record two (one more when a release names a related agreement). Releases of an agreement that
-is no longer published are not served, nor is a related agreement withdrawn since a release was stored.
+Releases are stored JSON (``opendata.Release``), served as ``opendata.ocds.served_releases`` makes them
+(withdrawn information expressed for the merge routine, docs/ocds.md). A page of releases costs one
+query, a record one, a release one, however many releases there are; one more each when a release names
+a related agreement, has documents, or (a page, a release) has its previous release elsewhere. A
+package's ``publishedDate`` is the date of its latest release, so that an unchanged answer keeps its
+ETag (ConditionalGetMiddleware) and ``If-None-Match`` answers 304.
 """
 
+import datetime
+import mimetypes
+
+from django.http import HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
@@ -17,23 +25,38 @@ from rest_framework.views import APIView
 from opendata import conf
 from opendata.filters import ReleaseFilterSet
 from opendata.models import Release
-from opendata.ocds import record_package, release_package, rfc3339, served_releases
+from opendata.ocds import latest_date, record_package, release_package, rfc3339, served_releases
+from opendata.ocds.standard import SCHEMA_DIR, served_file
 
 from ..pagination import KeysetPagination
+from ..params import refuse_unknown
 
 _PACKAGE_HEAD = {
     "uri": {"type": "string"},
     "version": {"type": "string", "example": "1.1"},
     "extensions": {"type": "array", "items": {"type": "string"}},
-    "publishedDate": {"type": "string", "format": "date-time"},
-    "publisher": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+    "publishedDate": {
+        "type": "string",
+        "format": "date-time",
+        "description": "The date of the latest release in the package (not the time of the request).",
+    },
+    "publisher": {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "scheme": {"type": "string"},
+            "uid": {"type": "string"},
+            "uri": {"type": "string"},
+        },
+        "required": ["name"],
+    },
     "license": {"type": "string"},
     "publicationPolicy": {"type": "string"},
 }
 _RELEASE = {"type": "object", "additionalProperties": True, "description": "An OCDS 1.1 release."}
 RELEASE_PACKAGE_SCHEMA = {
     "type": "object",
-    "description": "An OCDS 1.1 release package with the metrics extension.",
+    "description": "An OCDS 1.1 release package with the metrics and signatories extensions.",
     "required": ["uri", "version", "publishedDate", "publisher", "releases"],
     "properties": {
         **_PACKAGE_HEAD,
@@ -76,16 +99,21 @@ RECORD_PACKAGE_SCHEMA = {
     },
 }
 NOT_FOUND = OpenApiResponse(description="No published agreement has this id.")
+# The publishedDate of a package with no release when nothing at all has been published yet.
+NOTHING_PUBLISHED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def _published(releases: list[dict]) -> datetime.datetime:
+    """The date of the latest release in the package; for an empty page, of the latest published release
+    (one query, only then)."""
+    latest = latest_date(releases)
+    if latest is None:
+        latest = Release.objects.published().order_by("-date").values_list("date", flat=True).first()
+    return latest or NOTHING_PUBLISHED
 
 
 def _package(request, releases: list[dict]) -> dict:
-    return release_package(
-        uri=request.build_absolute_uri(),
-        releases=releases,
-        published=timezone.now(),
-        publisher=conf.publisher_name(),
-        policy=conf.publication_policy(),
-    )
+    return release_package(uri=request.build_absolute_uri(), releases=releases, published=_published(releases))
 
 
 class ReleasePagination(KeysetPagination):
@@ -106,8 +134,9 @@ class ReleasePagination(KeysetPagination):
 class ReleasePackageView(generics.ListAPIView):
     """A release package of the releases of published agreements, oldest first.
 
-    Filters: `municipality` (6-digit code), `prefecture` (2-digit code), `since` (a date: releases on
-    or after it, Japan time), `ocid`. Follow `links.next` for the next page.
+    Filters: `municipality` (6-digit code), `prefecture` (2-digit code), `since` or `updated_since`
+    (a date — from midnight Japan time — or an ISO 8601 date-time: releases recorded at or after it),
+    `ocid`. Follow `links.next` for the next page. Unknown query parameters are answered with 400.
     """
 
     permission_classes = [AllowAny]
@@ -128,6 +157,7 @@ class ReleaseView(APIView):
 
     @extend_schema(summary="One OCDS release", responses={200: RELEASE_PACKAGE_SCHEMA, 404: NOT_FOUND})
     def get(self, request, release_id):
+        refuse_unknown(request, ())
         data = Release.objects.published().filter(release_id=release_id).values_list("data", flat=True).first()
         if data is None:
             raise NotFound()
@@ -136,18 +166,21 @@ class ReleaseView(APIView):
 
 class RecordPackageView(APIView):
     """The record of one contracting process (agreement): its releases, linked and oldest first, and
-    its compiled release (the current state)."""
+    its compiled release — the releases merged by the OCDS merge routine, as any OCDS tool merges them."""
 
     permission_classes = [AllowAny]
 
     @extend_schema(summary="OCDS record package", responses={200: RECORD_PACKAGE_SCHEMA, 404: NOT_FOUND})
     def get(self, request, ocid):
-        releases = Release.objects.published().filter(ocid=ocid).order_by("date", "id")
-        rows = list(releases.values_list("pk", "release_id", "date", "tag"))
+        refuse_unknown(request, ())
+        rows = list(
+            Release.objects.published()
+            .filter(ocid=ocid)
+            .order_by("date", "id")
+            .values_list("release_id", "date", "tag", "data")
+        )
         if not rows:
             raise NotFound()
-        latest = Release.objects.filter(pk=rows[-1][0]).values_list("data", flat=True).get()
-        (latest,) = served_releases([latest])
         linked = [
             {
                 "url": request.build_absolute_uri(reverse("ocds-release", kwargs={"release_id": release_id}))
@@ -155,15 +188,48 @@ class RecordPackageView(APIView):
                 "date": rfc3339(date),
                 "tag": tag,
             }
-            for _pk, release_id, date, tag in rows
+            for release_id, date, tag, _data in rows
         ]
-        package = record_package(
-            uri=request.build_absolute_uri(),
-            ocid=ocid,
-            linked=linked,
-            latest=latest,
-            published=timezone.now(),
-            publisher=conf.publisher_name(),
-            policy=conf.publication_policy(),
-        )
+        releases = served_releases([data for *_meta, data in rows])
+        package = record_package(uri=request.build_absolute_uri(), ocid=ocid, linked=linked, releases=releases)
         return Response(package)
+
+
+class SchemaIndexView(APIView):
+    """Kyoso's copies of the OCDS 1.1 schemas, codelists and the extensions its packages declare (to
+    validate a package offline), with their provenance and licence (Apache-2.0)."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(summary="OCDS schema copies", operation_id="ocds_schema_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        refuse_unknown(request, ())
+        names = sorted(
+            path.relative_to(SCHEMA_DIR).as_posix()
+            for path in SCHEMA_DIR.rglob("*")
+            if served_file(path.relative_to(SCHEMA_DIR).as_posix())
+        )
+        base = conf.schema_base_url()
+        return Response({"files": [{"name": name, "url": base + name} for name in names]})
+
+
+class SchemaFileView(APIView):
+    """One of Kyoso's copies of the OCDS schemas and extensions, as published upstream."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="One OCDS schema copy",
+        operation_id="ocds_schema_file",
+        responses={200: OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    def get(self, request, name):
+        refuse_unknown(request, ())
+        path = served_file(name)
+        if path is None:
+            raise NotFound()
+        content_type = mimetypes.guess_type(path.name)[0] or "text/plain"
+        if content_type.startswith("text/"):
+            content_type += "; charset=utf-8"
+        # Bytes, not a stream: ConditionalGetMiddleware gives it an ETag (the files change with a release).
+        return HttpResponse(path.read_bytes(), content_type=content_type)

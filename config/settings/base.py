@@ -313,12 +313,24 @@ KYOSO_DORMANT_MONTHS = env.int("KYOSO_DORMANT_MONTHS", default=6)
 KYOSO_PUBLIC_CHANGES_RETENTION_DAYS = env.int("KYOSO_PUBLIC_CHANGES_RETENTION_DAYS", default=400)
 # Where the nightly open-data files are written (served at /opendata/).
 KYOSO_OPENDATA_DIR = Path(env("KYOSO_OPENDATA_DIR", default=str(BASE_DIR / "var" / "opendata")))
+# Dated yearly archives of the bulk set (archives/kyoso-opendata-YYYY-MM-DD.zip): how many are kept.
+KYOSO_OPENDATA_ARCHIVES_KEPT = env.int("KYOSO_OPENDATA_ARCHIVES_KEPT", default=5)
 # Absolute links in mail and open-data files.
 KYOSO_PUBLIC_BASE_URL = env("KYOSO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 
 # OCDS ocid prefix: "ocds-" + the 6 characters the Open Contracting Partnership assigned to the publisher.
 # The default is a placeholder, registered to nobody: every real deployment sets its own (check --deploy warns).
 OCDS_PREFIX = env("KYOSO_OCDS_PREFIX", default="ocds-kyoso0")
+# The OCDS package's publisher: the operator's name and, when it has one, its registered identifier
+# (scheme from org-id.guide, e.g. JP-JCN with the 13-digit 法人番号 as uid) and web page (docs/ocds.md).
+OCDS_PUBLISHER_NAME = env("KYOSO_OCDS_PUBLISHER_NAME", default="Kyoso")
+OCDS_PUBLISHER_SCHEME = env("KYOSO_OCDS_PUBLISHER_SCHEME", default=None)
+OCDS_PUBLISHER_UID = env("KYOSO_OCDS_PUBLISHER_UID", default=None)
+OCDS_PUBLISHER_URI = env("KYOSO_OCDS_PUBLISHER_URI", default=None)
+# The publication policy: Kyoso's own page (/publication-policy/) unless the operator publishes one.
+OCDS_PUBLICATION_POLICY_URL = env("KYOSO_OCDS_PUBLICATION_POLICY_URL", default=None)
+# Where data users write about the open data (shown on the publication policy page).
+OCDS_CONTACT_EMAIL = env("KYOSO_OCDS_CONTACT_EMAIL", default=None)
 
 # Demo accounts' password (load_demo).
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="kyoso-demo")

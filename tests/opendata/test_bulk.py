@@ -24,10 +24,18 @@ from tests.factories import (
     PartyFactory,
 )
 
-from .schema import OCDS_DIR
+from .schema import ocds_dir
 
 pytestmark = pytest.mark.django_db
-VALIDATE = OCDS_DIR / "validate.py"  # the official schema copies live in the repository (tests/opendata/ocds_schema/)
+CSV_FILES = [
+    "agreements.csv",
+    "parties.csv",
+    "initiatives.csv",
+    "deliverables.csv",
+    "indicators.csv",
+    "measurements.csv",
+    "organizations.csv",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -59,23 +67,29 @@ def test_export_writes_every_file_and_checksums(published, opendata_dir):
     call_command("export_opendata")
     folder = current_dir()
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted(
-        [
-            "agreements.csv",
-            "parties.csv",
-            "initiatives.csv",
-            "deliverables.csv",
-            "indicators.csv",
-            "measurements.csv",
-            "organizations.csv",
-            "ocds-releases.json.gz",
-            "datapackage.json",
-            "SHA256SUMS",
-        ]
+    published_names = sorted(
+        [*CSV_FILES, *(f"{name}.gz" for name in CSV_FILES), "ocds-releases.json.gz", "datapackage.json", "SHA256SUMS"]
     )
+    assert [name for name in names if not name.startswith(".")] == published_names
+    summed = []
     for line in (folder / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest
+        summed.append(name)
+    assert summed == [name for name in published_names if name != "SHA256SUMS"]
+
+
+def test_each_gzip_variant_holds_the_same_bytes_as_its_csv(published):
+    """Given an export, then every CSV has a .csv.gz whose decompressed bytes are the CSV's, and two
+    exports of the same data give byte-identical compressed files (no time in the gzip header; the OCDS
+    package dated by its latest release), hence the same checksums and ETags."""
+    opendata_export()
+    first = current_dir()
+    for name in CSV_FILES:
+        assert gzip.decompress((first / f"{name}.gz").read_bytes()) == (first / name).read_bytes()
+    opendata_export()
+    for name in ("agreements.csv.gz", "ocds-releases.json.gz"):
+        assert (current_dir() / name).read_bytes() == (first / name).read_bytes(), name
 
 
 def test_files_hold_published_records_only_and_no_personal_data(published):
@@ -110,7 +124,8 @@ def test_ocds_bulk_package_validates_with_the_official_schema(published, tmp_pat
     package = tmp_path / "package.json"
     package.write_bytes(gzip.decompress((current_dir() / "ocds-releases.json.gz").read_bytes()))
     assert json.loads(package.read_text())["releases"]
-    result = subprocess.run([sys.executable, str(VALIDATE), str(package)], capture_output=True, text=True, check=False)
+    validate = ocds_dir() / "validate.py"  # the official schema copies live in the repository
+    result = subprocess.run([sys.executable, str(validate), str(package)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout[-2000:]
 
 
@@ -137,10 +152,11 @@ def test_listing_page_and_downloads(published):
     response = client.get("/opendata/agreements.csv")
     body = b"".join(response.streaming_content)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert hashlib.sha256(body).hexdigest() == entry["sha256"] and len(body) == entry["size"]
+    assert hashlib.sha256(body).hexdigest() == entry["sha256"] and len(body) == entry["bytes"]
     assert client.get("/opendata/agreements.csv", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
     assert client.get("/opendata/../settings.py").status_code == 404
     assert client.get("/opendata/secret.txt").status_code == 404
+    assert client.get("/opendata/.manifest.json").status_code == 404
 
 
 def test_listing_before_the_first_export(db):

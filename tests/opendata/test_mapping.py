@@ -3,6 +3,7 @@
 import datetime
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -17,7 +18,7 @@ from opendata.ocds import (
     tender_status,
 )
 from opendata.selectors import agreements_for_ocds
-from tests.factories import AgreementFactory, OrganizationFactory, PartyFactory
+from tests.factories import AgreementFactory, OrganizationFactory, OutcomeIndicatorFactory, PartyFactory
 
 from .conftest import BASE_URL
 from .schema import release_errors
@@ -72,15 +73,23 @@ def test_partners_are_suppliers_and_the_monitor_is_not(story):
     assert [s["name"] for s in suppliers] == [story.lead.name, story.npo.name]
 
 
-def test_an_organization_without_corporate_number_keeps_a_local_id_and_no_identifier_id(story):
+def test_an_organization_without_corporate_number_is_identified_in_kyosos_own_list(story):
+    """Not a bare name: scheme "{ocid prefix}-org" (a local list, described on the publication policy
+    page), the organization's Kyoso number, and its public page as the list's entry (which answers)."""
     npo = next(p for p in release_of(story.agreement)["parties"] if p["name"] == story.npo.name)
 
-    assert npo["id"] == f"org-{story.npo.pk}"
-    assert npo["identifier"] == {"legalName": story.npo.name}
+    assert npo["id"] == f"org-{story.npo.pk}"  # the party's local id, unchanged across releases
+    assert npo["identifier"] == {
+        "scheme": "ocds-kyoso0-org",
+        "id": str(story.npo.pk),
+        "legalName": story.npo.name,
+        "uri": f"{BASE_URL}/organizations/{story.npo.pk}/",
+    }
+    assert Client().get(npo["identifier"]["uri"].removeprefix(BASE_URL)).status_code == 200
 
 
 def test_no_contact_point_and_no_personal_data_anywhere(story):
-    """Contacts (names, kana, e-mail, phone) and signatories never reach the release."""
+    """Contacts (names, kana, e-mail, phone) and signatories' titles never reach the release."""
     release = release_of(story.agreement)
     text = json.dumps(release, ensure_ascii=False)
 
@@ -143,6 +152,7 @@ def test_public_documents_only_with_absolute_urls(story):
             response = Client().get(document["url"].removeprefix(BASE_URL))
             assert response.status_code == 200, document["url"]
     assert signed["datePublished"] == "2024-04-01T00:00:00+09:00"
+    assert {d["language"] for d in documents} == {"ja"}
     assert by_title["報道発表"]["documentType"] == "contractNotice"
     assert contract["implementation"]["documents"][0]["documentType"] == "physicalProgressReport"
     assert story.private_document.title not in json.dumps(contract, ensure_ascii=False)
@@ -178,13 +188,38 @@ def test_kpis_are_agreed_metrics_with_baseline_and_target(story):
         "id": "baseline",
         "period": {"startDate": "2023-04-01T00:00:00+09:00", "endDate": "2024-03-31T23:59:59+09:00"},
         "measure": 14,
-        "unit": {"name": "日"},
+        "unit": {"name": "日", "scheme": "UNCEFACT", "id": "DAY"},
         "notes": "基準値",
     }
     assert target["id"] == "target" and target["measure"] == 3
     assert target["period"] == {"endDate": "2027-03-31T23:59:59+09:00"}
     assert "小さいほど良い" in target["notes"]
     assert [o["measure"] for o in metrics["KPI-2"]["observations"]] == [8.5, 60]
+    assert {o["unit"]["id"] for o in metrics["KPI-2"]["observations"]} == {"P1"}  # % is UN/CEFACT P1
+
+
+@pytest.mark.parametrize(
+    ("unit", "figure"),
+    [
+        ("件", {"measure": 12, "unit": {"name": "件", "scheme": "UNCEFACT", "id": "C62"}}),
+        ("人", {"measure": 12, "unit": {"name": "人", "scheme": "UNCEFACT", "id": "C62"}}),
+        ("回", {"measure": 12, "unit": {"name": "回", "scheme": "UNCEFACT", "id": "C62"}}),
+        ("時間", {"measure": 12, "unit": {"name": "時間", "scheme": "UNCEFACT", "id": "HUR"}}),
+        ("点", {"measure": 12, "unit": {"name": "点"}}),  # no Rec 20 code: the name only
+        ("円", {"value": {"amount": 12, "currency": "JPY"}}),  # money is a value, not a measure
+        ("千円", {"value": {"amount": 12000, "currency": "JPY"}}),
+    ],
+)
+def test_a_unit_gets_its_un_cefact_code_and_yen_is_a_value(city, publish, unit, figure):
+    agreement = AgreementFactory(municipality=city, status="active")
+    OutcomeIndicatorFactory(agreement=agreement, code="KPI-9", unit=unit, baseline_value=Decimal("12"))
+    publish(agreement)
+
+    (metric,) = release_of(agreement)["contracts"][0]["agreedMetrics"]
+    baseline = metric["observations"][0]
+
+    assert {key: baseline[key] for key in ("measure", "unit", "value") if key in baseline} == figure
+    assert release_errors(release_of(agreement)) == []
 
 
 def test_only_accepted_measurements_are_observations(story):
@@ -209,6 +244,34 @@ def test_an_individual_agreement_follows_on_from_its_published_comprehensive_one
             "identifier": f"ocds-kyoso0-{story.parent.public_id}",
         }
     ]
+
+
+def test_signatories_are_the_city_and_the_parties_that_signed(story):
+    """The lead partner signed (a signatory's title); the supporter, a supplier, did not: the signatories
+    differ from buyer + suppliers, so the contract lists them (signatories extension). The title itself
+    is not published."""
+    release = release_of(story.agreement)
+
+    assert release["contracts"][0]["signatories"] == [
+        release["buyer"],
+        {"id": f"JP-JCN-{story.lead.corporate_number}", "name": story.lead.name},
+    ]
+
+
+def test_no_signatories_when_they_are_the_buyer_and_the_suppliers(city, publish):
+    agreement = AgreementFactory(municipality=city, status="active")
+    PartyFactory(agreement=agreement, signed_on=datetime.date(2024, 4, 1))
+    publish(agreement)
+
+    assert "signatories" not in release_of(agreement)["contracts"][0]
+
+
+def test_planning_budget_is_the_municipal_cost_when_it_is_known(story, city, publish):
+    assert release_of(story.agreement)["planning"] == {
+        "budget": {"description": "自治体の負担額（0円はゼロ予算）", "amount": {"amount": 0, "currency": "JPY"}}
+    }
+    unknown = publish(AgreementFactory(municipality=city, status="active", municipal_cost_jpy=None))
+    assert "planning" not in release_of(unknown)
 
 
 def test_the_ocid_uses_the_configured_prefix(story, settings):

@@ -1,13 +1,13 @@
 """OCDS 1.1 mapping: an agreement is one contracting process, and ``agreement_release`` turns it into
-one release (with the metrics extension for KPIs). docs/ocds.md has the mapping table.
+one release (with the metrics extension for KPIs and the signatories extension). docs/ocds.md has the
+mapping table.
 
 Pure: the functions read the agreement and the related records prefetched by
 ``opendata.selectors.agreements_for_ocds()`` and nothing else. Public documents and accepted
 measurements arrive as the filtered lists ``agreement.public_documents`` and
 ``indicator.accepted_measurements``; without them the build fails rather than reading the unfiltered
-relations, so nothing private can slip in by a lazy query. Contacts, users and signatories' titles
-are never read: a release names organizations only. (``served_releases``, which serves stored
-releases, is the one function that queries: which related agreements are still published.)
+relations, so nothing private can slip in by a lazy query. Contacts and users are never read, and a
+party's signatory title only tells whether it signed: a release names organizations only.
 
 The fixed strings below are Japanese on purpose: they are data in the release's language ("ja"),
 not interface text to translate.
@@ -17,7 +17,6 @@ import datetime
 import hashlib
 import json
 import mimetypes
-import re
 from decimal import Decimal
 from urllib.parse import urljoin, urlsplit
 
@@ -25,13 +24,10 @@ from django.urls import reverse
 
 from agreements.choices import AgreementStatus, DatePrecision, DeliverableStatus, Direction
 
-OCDS_VERSION = "1.1"
-METRICS_EXTENSION_URL = (
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/1.1/extension.json"
-)
-LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 JCN_SCHEME = "JP-JCN"  # 法人番号 (National Tax Agency), as listed on org-id.guide
 CURRENCY = "JPY"
+LANGUAGE = "ja"
+UNIT_SCHEME = "UNCEFACT"  # unitClassificationScheme: UN/CEFACT Recommendation 20 common codes
 JST = datetime.timezone(datetime.timedelta(hours=9))  # Japan keeps no daylight saving time
 COUNTRY = "日本"
 
@@ -68,6 +64,40 @@ MILESTONE_STATUS = {
     DeliverableStatus.PARTIALLY_MET: "partiallyMet",
     DeliverableStatus.NOT_MET: "notMet",
 }
+# A KPI's unit (free text) → its UN/CEFACT Recommendation 20 common code, where one exists. Counts
+# (件, 人, 回, …) are C62 "one"; the unit's own name stays in unit.name. Units not listed have a name only.
+UNIT_CODES = {
+    "%": "P1",
+    "％": "P1",
+    "件": "C62",
+    "人": "C62",
+    "名": "C62",
+    "回": "C62",
+    "個": "C62",
+    "台": "C62",
+    "社": "C62",
+    "校": "C62",
+    "団体": "C62",
+    "世帯": "C62",
+    "箇所": "C62",
+    "か所": "C62",
+    "日": "DAY",
+    "時間": "HUR",
+    "分": "MIN",
+    "週": "WEE",
+    "か月": "MON",
+    "ヶ月": "MON",
+    "ヵ月": "MON",
+    "年": "ANN",
+    "km": "KMT",
+    "m": "MTR",
+    "kg": "KGM",
+    "t": "TNE",
+    "トン": "TNE",
+    "kWh": "KWH",
+}
+# Money is not a measure with a unit: a KPI in yen is an observation's value (amount and currency).
+YEN_UNITS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000, "億円": 100_000_000}
 AMENDMENT_KIND = {"scope": "範囲", "duration": "期間", "value": "金額", "parties": "当事者"}
 DIRECTION = {Direction.HIGHER: "値が大きいほど良い", Direction.LOWER: "値が小さいほど良い"}
 RELEASE_TAG_ORDER = [
@@ -102,6 +132,13 @@ def _end(day: datetime.date | None) -> str | None:
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def local_org_scheme(ocid_prefix: str) -> str:
+    """The identifier scheme of Kyoso's own list of organizations (those without a 法人番号): a prefix
+    for a local list, as the OCDS identifiers guidance asks, made from the publisher's ocid prefix so that
+    no other publisher's list can have it. Described on the publication policy page."""
+    return f"{ocid_prefix}-org"
 
 
 def _money(yen: int | None) -> dict | None:
@@ -208,8 +245,10 @@ def municipality_party(municipality) -> dict:
     }
 
 
-def organization_party(organization, roles, branch: str = "") -> dict:
-    """A partner. Without a 法人番号 it keeps a stable local id and an identifier with no scheme.
+def organization_party(organization, roles, branch: str = "", *, ocid_prefix: str = "", base_url: str = "") -> dict:
+    """A partner, identified by its 法人番号 (JP-JCN). Without one it keeps its stable local id
+    ``org-{Kyoso id}`` and is identified in Kyoso's own list (``local_org_scheme``), whose entry is the
+    organization's public page.
 
     A public body (an organization that is a municipality or prefecture) is identified by the body's
     法人番号 (JP-JCN). A branch office that signed (京阪支社) is part of the party's name and
@@ -217,9 +256,16 @@ def organization_party(organization, roles, branch: str = "") -> dict:
     number = organization.corporate_number
     if not number and organization.municipality_id:
         number = organization.municipality.corporate_number
-    identifier = {"legalName": organization.name}
     if number:
-        identifier = {"scheme": JCN_SCHEME, "id": number, **identifier}
+        identifier = {"scheme": JCN_SCHEME, "id": number, "legalName": organization.name}
+    else:
+        page = reverse("portal:organization", kwargs={"pk": organization.pk})
+        identifier = {
+            "scheme": local_org_scheme(ocid_prefix) if ocid_prefix else None,
+            "id": str(organization.pk) if ocid_prefix else None,
+            "legalName": organization.name,
+            "uri": _absolute(base_url, page) if base_url else None,
+        }
     prefecture = organization.prefecture
     return {
         "id": f"{JCN_SCHEME}-{number}" if number else f"org-{organization.pk}",
@@ -232,25 +278,54 @@ def organization_party(organization, roles, branch: str = "") -> dict:
     }
 
 
-def _parties(agreement) -> list[dict]:
-    parties = {}
-    ordered = sorted(agreement.parties.all(), key=lambda p: (PARTY_ORDER.index(p.role), p.pk))
-    for party in [municipality_party(agreement.municipality)] + [
-        organization_party(p.organization, PARTY_ROLES[p.role], p.branch) for p in ordered
-    ]:
+def _ordered_parties(agreement) -> list:
+    return sorted(agreement.parties.all(), key=lambda p: (PARTY_ORDER.index(p.role), p.pk))
+
+
+def _parties(agreement, *, ocid_prefix: str = "", base_url: str = "") -> tuple[list[dict], set[str]]:
+    """The parties, and the ids of those that signed: the municipality (once the agreement is signed)
+    and each party with a signing date or a signatory's title (the title itself is not published)."""
+    parties, signed = {}, set()
+    buyer = municipality_party(agreement.municipality)
+    identity = {"ocid_prefix": ocid_prefix, "base_url": base_url}
+    entries = [(buyer, is_signed(agreement))] + [
+        (
+            organization_party(p.organization, PARTY_ROLES[p.role], p.branch, **identity),
+            bool(p.signed_on or p.signatory_title),
+        )
+        for p in _ordered_parties(agreement)
+    ]
+    for party, signatory in entries:
+        if signatory:
+            signed.add(party["id"])
         if party["id"] in parties:  # one organization, one entry: merge the roles
             seen = parties[party["id"]]["roles"]
             seen.extend(role for role in party["roles"] if role not in seen)
         else:
             parties[party["id"]] = party
-    return list(parties.values())
+    return list(parties.values()), signed
 
 
 def _reference(party: dict) -> dict:
     return {"id": party["id"], "name": party["name"]}
 
 
+def _signatories(parties: list[dict], signed: set[str], suppliers: list[dict]) -> list[dict]:
+    """contracts[].signatories (signatories extension), only where they differ from the buyer and the
+    award's suppliers (the extension's usage rule); empty when no partner is known to have signed."""
+    buyer_id = parties[0]["id"]
+    if buyer_id not in signed or len(signed) < 2:
+        return []
+    if signed == {buyer_id, *(s["id"] for s in suppliers)}:
+        return []
+    return [_reference(p) for p in parties if p["id"] in signed]
+
+
 # --- sections ----------------------------------------------------------------------------------
+
+
+def _absolute(base_url: str, path: str) -> str:
+    return urljoin(base_url.rstrip("/") + "/", path.lstrip("/"))
 
 
 def _document(document, base_url: str) -> dict:
@@ -259,16 +334,21 @@ def _document(document, base_url: str) -> dict:
     if document.url:
         url, name = document.url, urlsplit(document.url).path
     else:
-        url = urljoin(base_url.rstrip("/") + "/", reverse("portal:document", kwargs={"pk": document.pk}).lstrip("/"))
+        url = _absolute(base_url, reverse("portal:document", kwargs={"pk": document.pk}))
         name = document.file.name
     return {
-        "id": f"document-{document.pk}",
+        "id": document_id(document.pk),
         "documentType": DOCUMENT_TYPE.get(document.kind),
         "title": document.title,
         "url": url,
         "datePublished": _start(document.published_on),
         "format": mimetypes.guess_type(name)[0],
+        "language": LANGUAGE,
     }
+
+
+def document_id(pk: int) -> str:
+    return f"document-{pk}"
 
 
 def _milestone(deliverable) -> dict:
@@ -291,9 +371,18 @@ def _metric_description(indicator) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _quantity(unit: str, value: Decimal) -> dict:
+    """An observation's figure: a measure with its unit (and its UN/CEFACT code where one exists), or for
+    a KPI counted in yen a value in JPY (financial metrics have a value, not a measure)."""
+    name = unit.strip()
+    if name in YEN_UNITS:
+        return {"value": {"amount": _number(value * YEN_UNITS[name]), "currency": CURRENCY}}
+    code = UNIT_CODES.get(name)
+    return {"measure": _number(value), "unit": {"name": unit, "scheme": code and UNIT_SCHEME, "id": code}}
+
+
 def _agreed_metric(indicator) -> dict:
     """A KPI as agreed: its baseline and its target."""
-    unit = {"name": indicator.unit}
     baseline_period = {
         "startDate": _start(indicator.baseline_period_start),
         "endDate": _end(indicator.baseline_period_end),
@@ -306,15 +395,13 @@ def _agreed_metric(indicator) -> dict:
             {
                 "id": "baseline",
                 "period": baseline_period,
-                "measure": _number(indicator.baseline_value),
-                "unit": dict(unit),
+                **_quantity(indicator.unit, indicator.baseline_value),
                 "notes": "基準値",
             },
             {
                 "id": "target",
                 "period": {"endDate": _end(indicator.target_on)},
-                "measure": _number(indicator.target_value),
-                "unit": dict(unit),
+                **_quantity(indicator.unit, indicator.target_value),
                 "notes": f"目標値（{DIRECTION[indicator.direction]}）",
             },
         ],
@@ -327,8 +414,7 @@ def _measured_metric(indicator) -> dict | None:
         {
             "id": f"measurement-{m.pk}",
             "period": {"startDate": _start(m.period_start), "endDate": _end(m.period_end)},
-            "measure": _number(m.value),
-            "unit": {"name": indicator.unit},
+            **_quantity(indicator.unit, m.value),
             "dimensions": {"measuredBy": m.measured_by, "verified": "true" if m.verified else "false"},
             "notes": m.note,
         }
@@ -364,60 +450,10 @@ def _related_processes(agreement, ocid_prefix: str) -> list[dict]:
     ]
 
 
-def _related_public_id(process: dict) -> str | None:
-    """The public id of the agreement a related process names (its ocid ends with it), if it does."""
-    if process.get("scheme") != "ocid":
-        return None
-    match = _ENDS_WITH_PUBLIC_ID.search(process.get("identifier", ""))
-    return match.group(1) if match else None
-
-
-_ENDS_WITH_PUBLIC_ID = re.compile(r"-([0-9]{6}-[0-9]{4}-[0-9]{3,})$")
-
-
-def related_public_ids(releases) -> set[str]:
-    """The public ids of the agreements the releases' relatedProcesses name."""
-    return {
-        public_id
-        for release in releases
-        for process in release.get("relatedProcesses", ())
-        if (public_id := _related_public_id(process))
-    }
-
-
-def without_withdrawn_related(release: dict, published: set[str]) -> dict:
-    """The release as it is served: a related process naming an agreement that is not in ``published``
-    any more (withdrawn since the release was stored) is left out, with its title and ocid. The
-    stored dict is not changed."""
-    related = release.get("relatedProcesses")
-    if not related:
-        return release
-    kept = [process for process in related if _related_public_id(process) in published]
-    if len(kept) == len(related):
-        return release
-    served = {key: value for key, value in release.items() if key != "relatedProcesses"}
-    if kept:
-        served["relatedProcesses"] = kept
-    return served
-
-
-def served_releases(releases: list[dict]) -> list[dict]:
-    """Stored releases as the public may read them now (``without_withdrawn_related``). The one
-    function here that reads the database: which of the related agreements are still published (one
-    query, none when no release names another process)."""
-    from agreements.models import Agreement
-
-    wanted = related_public_ids(releases)
-    if not wanted:
-        return releases
-    published = set(Agreement.objects.published().filter(public_id__in=wanted).values_list("public_id", flat=True))
-    return [without_withdrawn_related(release, published) for release in releases]
-
-
 def release_content(agreement, *, ocid_prefix: str, base_url: str) -> dict:
     """Everything in the release except its id, date and tag: what a change is measured against."""
     public_id, signed = agreement.public_id, is_signed(agreement)
-    parties = _parties(agreement)
+    parties, signatories = _parties(agreement, ocid_prefix=ocid_prefix, base_url=base_url)
     buyer = _reference(parties[0])
     suppliers = [_reference(p) for p in parties if "supplier" in p["roles"]]
     value = _money(agreement.municipal_cost_jpy)
@@ -446,6 +482,7 @@ def release_content(agreement, *, ocid_prefix: str, base_url: str) -> dict:
         "period": period,
         "value": value and dict(value),
         "dateSigned": _signed_on(agreement, signed),
+        "signatories": _signatories(parties, signatories, suppliers),
         "items": [
             {"id": f"initiative-{i.pk}", "description": i.title, "description_en": i.title_en}
             for i in sorted(agreement.initiatives.all(), key=lambda i: i.pk)
@@ -463,9 +500,10 @@ def release_content(agreement, *, ocid_prefix: str, base_url: str) -> dict:
         {
             "ocid": f"{ocid_prefix}-{public_id}",
             "initiationType": "tender",
-            "language": "ja",
+            "language": LANGUAGE,
             "parties": parties,
             "buyer": buyer,
+            "planning": _planning(agreement),
             "tender": {
                 "id": f"{public_id}-tender",
                 **texts,
@@ -491,6 +529,15 @@ def release_content(agreement, *, ocid_prefix: str, base_url: str) -> dict:
             "relatedProcesses": _related_processes(agreement, ocid_prefix),
         }
     )
+
+
+def _planning(agreement) -> dict | None:
+    """planning.budget: what the municipality set aside for the agreement, when it said so (0 yen for a
+    zero-budget project; nothing when the cost is unknown)."""
+    amount = _money(agreement.municipal_cost_jpy)
+    if amount is None:
+        return None
+    return {"budget": {"description": "自治体の負担額（0円はゼロ予算）", "amount": amount}}
 
 
 def release_build(content: dict, *, release_id: str, date: datetime.datetime, tag: list[str]) -> dict:
@@ -547,51 +594,3 @@ def release_tags(previous: dict | None, current: dict) -> list[str]:
 
 def _ordered(tags: set[str]) -> list[str]:
     return sorted(tags, key=RELEASE_TAG_ORDER.index)
-
-
-def compiled_release(latest: dict) -> dict:
-    """The compiled release of a record. Each stored release is a full snapshot, so the compiled
-    release is the latest one, tagged "compiled", with the id OCDS merge tools give it."""
-    rest = {key: value for key, value in latest.items() if key not in ("ocid", "id", "date", "tag")}
-    return {
-        "ocid": latest["ocid"],
-        "id": f"{latest['ocid']}-{latest['date']}",
-        "date": latest["date"],
-        "tag": ["compiled"],
-        **rest,
-    }
-
-
-def package_head(*, uri: str, published: datetime.datetime, publisher: str, policy: str | None) -> dict:
-    head = {
-        "uri": uri,
-        "version": OCDS_VERSION,
-        "extensions": [METRICS_EXTENSION_URL],
-        "publishedDate": rfc3339(published),
-        "publisher": {"name": publisher},
-        "license": LICENSE_URL,
-    }
-    if policy:
-        head["publicationPolicy"] = policy
-    return head
-
-
-def release_package(
-    *, uri: str, releases: list[dict], published: datetime.datetime, publisher: str, policy: str | None = None
-) -> dict:
-    return {**package_head(uri=uri, published=published, publisher=publisher, policy=policy), "releases": releases}
-
-
-def record_package(
-    *,
-    uri: str,
-    ocid: str,
-    linked: list[dict],
-    latest: dict,
-    published: datetime.datetime,
-    publisher: str,
-    policy: str | None = None,
-) -> dict:
-    """A record package of one contracting process: its releases, linked, and its compiled release."""
-    record = {"ocid": ocid, "releases": linked, "compiledRelease": compiled_release(latest)}
-    return {**package_head(uri=uri, published=published, publisher=publisher, policy=policy), "records": [record]}

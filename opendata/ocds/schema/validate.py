@@ -1,6 +1,6 @@
 """Validate an OCDS 1.1 release package offline against the schema copies beside this file.
 
-usage: python validate.py PACKAGE.json [--extension metrics] [--schema-dir DIR]
+usage: python validate.py PACKAGE.json [--extension extensions/metrics] [--schema-dir DIR]
 needs: jsonschema, referencing, json-merge-patch, rfc3339-validator (pip)
 Prints one line per error and a count; exits 1 when there are errors.
 """
@@ -18,7 +18,7 @@ from referencing.jsonschema import DRAFT4
 ap = argparse.ArgumentParser()
 ap.add_argument("package")
 ap.add_argument(
-    "--extension", action="append", default=None, help="extension folder(s) to merge-patch in (default: metrics)"
+    "--extension", action="append", default=None, help="extension folder(s) to merge-patch in (default: all)"
 )
 ap.add_argument("--schema-dir", default=str(Path(__file__).resolve().parent))
 args = ap.parse_args()
@@ -26,7 +26,7 @@ schema_dir = Path(args.schema_dir)
 
 release = json.loads((schema_dir / "release-schema.json").read_text(encoding="utf-8"))
 package = json.loads((schema_dir / "release-package-schema.json").read_text(encoding="utf-8"))
-for ext in args.extension or ["metrics"]:
+for ext in args.extension or sorted(p.parent.relative_to(schema_dir) for p in schema_dir.glob("*/*/extension.json")):
     release = json_merge_patch.merge(
         release, json.loads((schema_dir / ext / "release-schema.json").read_text(encoding="utf-8"))
     )
