@@ -3,8 +3,10 @@ column, from which the API's JSON, the CSV and XLSX files, datapackage.json and 
 all generated.
 
 The files follow the Digital Agency's 自治体標準オープンデータセット: every table starts with
-全国地方公共団体コード, ID, 地方公共団体名; dates are ISO 8601, money is whole yen, organizations are
-identified by 法人番号. Columns added later go at the end, so that readers by position keep working.
+全国地方公共団体コード, ID, 地方公共団体名; dates are ISO 8601, times to the second, money is whole yen,
+organizations are identified by 法人番号; English names end in ``_英字``, readings (``_カナ``) are
+katakana, and every code has its Japanese label beside it (``Choice``). Columns added later go at
+the end, so that readers by position keep working — except a label, which stands beside its code.
 Nothing here touches contacts or users: no personal data can reach a file.
 """
 
@@ -21,11 +23,9 @@ from core.tables import (
     INTEGER,
     NUMBER,
     Choice,
-    Code,
     Column,
     Importing,
     Json,
-    Label,
     Number,
     Table,
 )
@@ -50,8 +50,9 @@ from .querysets import NOTHING, agreement_member_q
 
 COST_DESCRIPTION = "市の費用（円）。空欄: 不明（市が示していない）。0: ゼロ予算"
 ZERO_BUDGET_DESCRIPTION = "true: 費用0円と示されたもの。false: 0円でない費用が示されたもの。空欄: 費用が不明"
-SIGNED_ON_DESCRIPTION = "締結日。精度が month・year のときはその月・年の初日（日は不明）"
-PRECISION_DESCRIPTION = "締結日の精度: day（日まで）、month（月まで）、year（年まで）"
+SIGNED_ON_DESCRIPTION = "締結日。精度が 月・年（month・year）のときはその月・年の初日（日は不明）"
+PRECISION_DESCRIPTION = "締結日の精度: 日（日まで）、月（月まで）、年（年まで）"
+PRECISION_CODE_DESCRIPTION = "締結日の精度のコード: day（日まで）、month（月まで）、year（年まで）"
 PUBLIC_ID_PATTERN = r"^[0-9]{6}-[0-9]{4}-[0-9]{3,}$"
 
 
@@ -126,7 +127,11 @@ PARTIES = Table(
             description="連携先が地方公共団体（市区町村・都道府県）そのものであるときのコード",
         ),
     ),
-    foreign_keys=(("協定ID", "agreements", "ID"), ("連携先ID", "organizations", "ID")),
+    foreign_keys=(
+        ("協定ID", "agreements", "ID"),
+        ("連携先ID", "organizations", "ID"),
+        ("法人番号", "organizations", "法人番号"),
+    ),
 )
 
 
@@ -213,7 +218,7 @@ AGREEMENTS = Table(
                 required=True, help=_("Title of the agreement"), example="株式会社サンプルとの包括連携協定"
             ),
         ),
-        Column("title_en", header="協定名_英語", import_as="title_en", key="title_en"),
+        Column("title_en", header="協定名_英字", import_as="title_en", key="title_en"),
         Column(
             "summary",
             header="概要",
@@ -265,6 +270,18 @@ AGREEMENTS = Table(
             ),
         ),
         Column(
+            joined(
+                CooperationField.agreements.through,
+                "agreement",
+                "cooperationfield__code",
+                "cooperationfield__sort_order",
+            ),
+            header="連携分野コード",
+            import_as="ignore",
+            name="field_codes",
+            description="連携分野のコード（;区切り、連携分野と同じ順）",
+        ),
+        Column(
             lambda reader: json_rows(
                 Agreement.fields.through, "agreement", "cooperationfield__sort_order", "cooperationfield__code"
             ),
@@ -281,14 +298,15 @@ AGREEMENTS = Table(
             description=SIGNED_ON_DESCRIPTION,
             importing=Importing(help=_("Date signed, e.g. 2024-07-01 or 2024/7/1"), example="2024-07-01"),
         ),
-        Column(
+        *Choice(
+            "締結日の精度",
             "signed_on_precision",
-            Code(DatePrecision),
-            header="締結日の精度",
-            import_as="signed_on_precision",
+            DatePrecision,
             key="signed_on_precision",
+            import_as="signed_on_precision",
             description=PRECISION_DESCRIPTION,
-        ),
+            code_description=PRECISION_CODE_DESCRIPTION,
+        ).columns(),
         Column(
             "starts_on",
             DATE,
@@ -329,14 +347,14 @@ AGREEMENTS = Table(
             import_as="status",
             importing=Importing(help=_("下書き, 協議中, 締結中, 期間満了 or 解除 (default 下書き)"), example="締結中"),
         ).columns(),
-        Column(
+        *Choice(
+            "選定方法",
             "selection_method",
-            Label(SelectionMethod),
-            header="選定方法",
-            import_as="selection_method",
+            SelectionMethod,
             key="selection_method",
+            import_as="selection_method",
             importing=Importing(help=_("公募, 提案 or 協議"), example="提案"),
-        ),
+        ).columns(),
         Column(
             "municipal_cost_jpy",
             INTEGER,
@@ -436,6 +454,8 @@ AGREEMENTS = Table(
         _nested_parties(),
         Column("updated_at", DATETIME, key="updated_at"),
     ),
+    # 親協定ID is named only while the parent is published, so the parent is always in the file
+    foreign_keys=(("親協定ID", "agreements", "ID"),),
 )
 
 
@@ -446,10 +466,10 @@ INITIATIVES = Table(
         *leading("agreement__municipality__"),
         Column("agreement__public_id", header="協定ID", key="agreement", pattern=PUBLIC_ID_PATTERN, required=True),
         Column("title", header="事業名", key="title", required=True),
-        Column("title_en", header="事業名_英語", key="title_en"),
+        Column("title_en", header="事業名_英字", key="title_en"),
         Column("summary", header="概要", key="summary"),
         Column("field__name", header="連携分野"),
-        Column("field__code", key="field"),
+        Column("field__code", header="連携分野コード", key="field"),
         *Choice("状態", "status", InitiativeStatus, key="status").columns(),
         Column("starts_on", DATE, header="開始日", key="starts_on"),
         Column("ends_on", DATE, header="終了日", key="ends_on"),
@@ -494,7 +514,12 @@ DELIVERABLES = Table(
         Column("weight", INTEGER, header="重み", key="weight", required=True),
         Column("updated_at", DATETIME, key="updated_at"),
     ),
-    foreign_keys=(("協定ID", "agreements", "ID"), ("事業ID", "initiatives", "ID")),
+    # the responsible organization is a party of the agreement (Deliverable.clean, party_remove)
+    foreign_keys=(
+        ("協定ID", "agreements", "ID"),
+        ("事業ID", "initiatives", "ID"),
+        ("責任団体法人番号", "organizations", "法人番号"),
+    ),
 )
 
 INDICATORS = Table(
@@ -522,12 +547,17 @@ INDICATORS = Table(
         Column("target_on", DATE, header="目標期日", key="target_on", required=True),
         Column("data_source", header="データ出典", key="data_source"),
         Column("method", header="測定方法", key="method"),
-        Column("frequency", Label(Frequency), header="報告頻度", key="frequency"),
+        *Choice("報告頻度", "frequency", Frequency, key="frequency").columns(),
         Column("reporter__corporate_number", header="報告団体法人番号", pattern=JCN_PATTERN),
         Column("reporter__name", header="報告団体名"),
         Column("reporter_id", INTEGER, key="reporter"),
     ),
-    foreign_keys=(("協定ID", "agreements", "ID"),),
+    # the reporter is a party of the agreement (OutcomeIndicator.clean, party_remove)
+    foreign_keys=(
+        ("協定ID", "agreements", "ID"),
+        ("事業ID", "initiatives", "ID"),
+        ("報告団体法人番号", "organizations", "法人番号"),
+    ),
 )
 
 # (値 − 基準値) / (目標値 − 基準値), rounded to 4 decimals by the database (for both forms of the cell).
@@ -551,7 +581,7 @@ MEASUREMENTS = Table(
         Column("sample_size", INTEGER, header="標本数", key="sample_size"),
         Column("source", header="出典", key="source"),
         Column("method", header="測定方法", key="method"),
-        Column("measured_by", Label(MeasuredBy), header="測定者", key="measured_by"),
+        *Choice("測定者", "measured_by", MeasuredBy, key="measured_by").columns(),
         Column("verified", BOOLEAN, header="検証済み", key="verified", required=True),
         Column("note", key="note"),
         Column("review_status", key="review_status"),
@@ -565,7 +595,7 @@ MEASUREMENTS = Table(
             description="(値 − 基準値) / (目標値 − 基準値)",
         ),
     ),
-    foreign_keys=(("指標ID", "indicators", "ID"),),
+    foreign_keys=(("協定ID", "agreements", "ID"), ("指標ID", "indicators", "ID")),
 )
 
 TABLES = {t.name: t for t in (AGREEMENTS, PARTIES, INITIATIVES, DELIVERABLES, INDICATORS, MEASUREMENTS, ORGANIZATIONS)}

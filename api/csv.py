@@ -4,17 +4,31 @@ partnerships.tables) written by the one writer of core.tables, streamed.
 The rows are read with a server-side cursor (or PostgreSQL's COPY) and written as they come, so memory
 stays flat whatever the row count. `&bom=1` adds a byte-order mark so that Excel opens the UTF-8 file
 correctly. A text cell that would start a formula is written behind an apostrophe (core.tables.csv_safe).
+
+`&encoding=cp932` writes the same CSV in CP932 (Windows-31J) for Excel on Japanese Windows: characters
+CP932 lacks are replaced by the rule of core.cp932 and counted in the ``Kyoso-Replaced-Characters``
+header (``Kyoso-Missing-Characters``: those written as 〓). Since the count must precede the body, the
+file is written first into a temporary file that spills to disk past 1 MB, then sent.
 """
 
 import csv
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer
 
 from agreements.tables import TABLES
+from core.cp932 import spool_cp932
 from core.tables import csv_safe, write_csv, write_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ENCODINGS = ("utf-8", "cp932")
+# IANA's name of CP932 (Shift_JIS with Microsoft's extensions: ①, ㈱, 髙, 﨑 …); Python, browsers and
+# curl all read it as CP932, where "Shift_JIS" would make a strict decoder fail on those characters.
+CP932_TYPE = "text/csv; charset=Windows-31J"
+REPLACED_HEADER = "Kyoso-Replaced-Characters"
+MISSING_HEADER = "Kyoso-Missing-Characters"
 
 
 class _Line:
@@ -56,11 +70,34 @@ class XlsxRenderer(CsvRenderer):
         return super().render(data, accepted_media_type, renderer_context)
 
 
-def csv_response(table_name: str, queryset, *, bom: bool) -> StreamingHttpResponse:
+def csv_response(table_name: str, queryset, *, bom: bool, encoding: str = "utf-8") -> StreamingHttpResponse:
+    """The table's CSV: streamed in UTF-8 (a BOM with ``bom``), or in CP932 with the count of replaced
+    characters in its headers (no BOM: CP932 has none)."""
     table = TABLES[table_name]
+    if encoding == "cp932":
+        body, encoder = spool_cp932(write_csv(table, queryset))
+        response = FileResponse(body, as_attachment=True, filename=f"{table.name}.csv", content_type=CP932_TYPE)
+        response[REPLACED_HEADER] = str(encoder.replaced)
+        response[MISSING_HEADER] = str(encoder.missing)
+        return response
     response = StreamingHttpResponse(write_csv(table, queryset, bom=bom), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{table.name}.csv"'
     return response
+
+
+def requested_encoding(request) -> str:
+    """``encoding`` of the query: utf-8 (the default) or cp932, for ``format=csv`` only; anything else is
+    answered with 400 naming the parameter, never ignored."""
+    value = request.query_params.get("encoding")
+    if value is None:
+        return "utf-8"
+    encoding = value.strip().lower()
+    if encoding not in ENCODINGS:
+        message = _("%(value)s is not an encoding of the CSV files: use utf-8 or cp932.") % {"value": value}
+        raise ValidationError({"encoding": [message]})
+    if encoding != "utf-8" and getattr(request.accepted_renderer, "format", None) != "csv":
+        raise ValidationError({"encoding": [_("encoding=cp932 is for format=csv only.")]})
+    return encoding
 
 
 def xlsx_response(table_name: str, queryset) -> FileResponse:
@@ -71,13 +108,18 @@ def xlsx_response(table_name: str, queryset) -> FileResponse:
 
 
 class CsvListMixin:
-    """For list viewsets: `?format=csv` (and `&bom=1`) streams the filtered list as an open-data CSV,
-    `?format=xlsx` answers it as a workbook."""
+    """For list viewsets: `?format=csv` (and `&bom=1`, or `&encoding=cp932`) streams the filtered list as
+    an open-data CSV, `?format=xlsx` answers it as a workbook."""
 
     csv_dataset: str
 
     def get_renderers(self):
         return [*super().get_renderers(), CsvRenderer(), XlsxRenderer()]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # checked for every action and format (the agreement list's JSON does not pass through list())
+        request.csv_encoding = requested_encoding(request)
 
     def list(self, request, *args, **kwargs):
         format = getattr(request.accepted_renderer, "format", None)
@@ -85,5 +127,10 @@ class CsvListMixin:
             queryset = self.filter_queryset(self.get_queryset())
             if format == "xlsx":
                 return xlsx_response(self.csv_dataset, queryset)
-            return csv_response(self.csv_dataset, queryset, bom=request.query_params.get("bom") in ("1", "true"))
+            return csv_response(
+                self.csv_dataset,
+                queryset,
+                bom=request.query_params.get("bom") in ("1", "true"),
+                encoding=request.csv_encoding,
+            )
         return super().list(request, *args, **kwargs)

@@ -69,6 +69,7 @@ class Kind:
     column reference (None: no SQL form), ``json`` the API's value, ``xlsx`` a typed spreadsheet cell."""
 
     type = "string"  # Table Schema type
+    format = ""  # Table Schema format ("uri"); "" = the type's default
     text = False  # a text cell: made formula-safe
 
     def cell(self, value):
@@ -98,6 +99,34 @@ class Text(Kind):
 
     def xlsx(self, value):
         return None if value in (None, "") else csv_safe(str(value))
+
+
+# hiragana (ぁ…ゖ, ゝゞ) and the katakana of each, one code point apart (0x60)
+HIRAGANA = "".join(chr(c) for c in range(0x3041, 0x3097)) + "ゝゞ"
+KATAKANA = "".join(chr(c + 0x60) for c in range(0x3041, 0x3097)) + "ヽヾ"
+_TO_KATAKANA = str.maketrans(HIRAGANA, KATAKANA)
+
+
+class Kana(Text):
+    """A reading (``_カナ`` columns): written in katakana, as the 自治体標準 files hold it, whether the
+    record stores it in hiragana or katakana. The SQL form is PostgreSQL's translate() of the same
+    characters. The API writes the record as stored (it is writable)."""
+
+    def cell(self, value):
+        return "" if value is None else str(value).translate(_TO_KATAKANA)  # でもこうか → デモコウカ
+
+    def sql(self, ref):
+        sql = sql_csv_safe(f"translate(NULLIF(({ref})::text, ''), %s, %s)")
+        return sql, [HIRAGANA, KATAKANA] * (sql.count("%s") // 2)
+
+    def xlsx(self, value):
+        return csv_safe(self.cell(value)) or None
+
+
+class Url(Text):
+    """An absolute URL (Table Schema format ``uri``)."""
+
+    format = "uri"
 
 
 class Integer(Kind):
@@ -146,21 +175,21 @@ class Date(Kind):
 
 
 class DateTime(Kind):
-    """ISO 8601 in Japan time with its offset (2024-04-01T10:02:03+09:00); in JSON as DRF writes it."""
+    """ISO 8601 in Japan time to the second, with its offset (2024-04-01T10:02:03+09:00) in the files:
+    fractions of a second are cut (truncated, as PostgreSQL's to_char does), since no reader needs them
+    and spreadsheets show them as noise. In JSON as DRF writes it (the serializers' format)."""
 
     type = "datetime"
 
     def cell(self, value):
-        return timezone.localtime(value).isoformat() if value else ""
+        return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
     def sql(self, ref):
-        # isoformat() of the local time (TIME_ZONE): microseconds only when there are some, then the
-        # offset ±HH:MM of that moment.
+        # isoformat(timespec="seconds") of the local time (TIME_ZONE), then the offset ±HH:MM of that moment
         local = f"({ref} AT TIME ZONE %s)"
         offset = f"({local} - ({ref} AT TIME ZONE 'UTC'))"
         sql = (
             f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-            f" || CASE WHEN to_char({local}, 'US') = '000000' THEN '' ELSE to_char({local}, '.US') END"
             f" || CASE WHEN {offset} < interval '0' THEN '-' ELSE '+' END"
             f" || to_char(CASE WHEN {offset} < interval '0' THEN -{offset} ELSE {offset} END, 'HH24:MI')"
         )
@@ -173,7 +202,7 @@ class DateTime(Kind):
         return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     def xlsx(self, value):
-        return timezone.localtime(value).replace(tzinfo=None) if value else None
+        return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if value else None
 
 
 class Boolean(Kind):
@@ -248,6 +277,7 @@ class Json(Kind):
 
 
 TEXT, INTEGER, NUMBER, DATE, DATETIME, BOOLEAN = Text(), Integer(), Number(), Date(), DateTime(), Boolean()
+KANA, URL = Kana(), Url()
 
 
 # --- columns and tables ----------------------------------------------------------------------------------
@@ -298,8 +328,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """An entity's public columns in order (the files' column order, which readers may rely on: add new
-    columns at the end). ``name`` is the file stem (agreements → agreements.csv)."""
+    """An entity's public columns in order: the files' column order, which readers may rely on. A new
+    column goes at the end, except the Japanese label of a code (``Choice``), which stands right
+    beside its code so that the two read as one (docs/open-data.md says which columns moved).
+    ``name`` is the file stem (agreements → agreements.csv). ``foreign_keys`` are (header, table,
+    header): each linking column of the files, checked by frictionless (tests/opendata)."""
 
     name: str
     title: str
@@ -376,6 +409,8 @@ class Table:
         fields = []
         for column in self.file_columns:
             entry = {"name": column.header, "type": column.kind.type}
+            if column.kind.format:
+                entry["format"] = column.kind.format
             if column.description:
                 entry["description"] = column.description
             constraints = {}
@@ -391,8 +426,12 @@ class Table:
                 entry["trueValues"], entry["falseValues"] = ["true"], ["false"]
             fields.append(entry)
         schema = {"fields": fields, "primaryKey": [self.primary_key]}
+        # a link to the table itself (親協定ID → ID) names no resource, as the Table Schema spec says
         keys = [
-            {"fields": [column], "reference": {"resource": resource, "fields": [target]}}
+            {
+                "fields": [column],
+                "reference": {"resource": "" if resource == self.name else resource, "fields": [target]},
+            }
             for column, resource, target in self.foreign_keys
         ]
         if keys:
@@ -541,6 +580,7 @@ class Choice:
     key: str = ""
     description: str = ""
     code_header: str = ""
+    code_description: str = ""
     importing: Importing | None = None
     import_as: str = ""
 
@@ -558,6 +598,7 @@ class Choice:
             Code(self.choices),
             header=self.code_header or f"{self.header}コード",
             key=self.key,
+            description=self.code_description,
             import_as=self.import_as,
         )
         return label, code

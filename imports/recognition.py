@@ -60,7 +60,11 @@ FIELDS = {
 }
 
 # Exact header names (after ``header_key``) → field: the cities' names. Kyoso's own headers — the files'
-# and the template's — come from the read schema (``OWN_HEADERS``), so a downloaded file imports back.
+# and the template's — come from the read schema (``OWN_HEADERS``), so a downloaded file imports back;
+# ``FORMER_HEADERS`` are the ones earlier Kyoso files had, so an old download imports back too.
+FORMER_HEADERS = {
+    "協定名_英語": "title_en",  # 協定名_英字 since issue 13 (自治体標準: 名称_英字)
+}
 SYNONYMS = {
     "public_id": ["公開ID"],
     "source_ref": [
@@ -140,6 +144,9 @@ KEYWORDS = [
     ("目的", "summary"),
 ]
 
+# Fields a file gives twice in Kyoso's own export: a label and its code (協定種別, 協定種別コード).
+LABEL_AND_CODE = ("kind", "status", "selection_method", "signed_on_precision")
+
 # Fields a file may give at most once (two columns both read as 締結日 are an ambiguity).
 _SPACE = re.compile(r"\s+")
 
@@ -150,9 +157,11 @@ def header_key(text: str) -> str:
 
 
 OWN_HEADERS = AGREEMENTS.import_headers()
-_SYNONYM_INDEX = {header_key(name): f for f, names in SYNONYMS.items() for name in names} | {
-    header_key(name): f for name, f in OWN_HEADERS.items()
-}
+_SYNONYM_INDEX = (
+    {header_key(name): f for f, names in SYNONYMS.items() for name in names}
+    | {header_key(name): f for name, f in FORMER_HEADERS.items()}
+    | {header_key(name): f for name, f in OWN_HEADERS.items()}
+)
 
 
 def field_for_header(header: str) -> str | None:
@@ -296,11 +305,11 @@ def _dedupe(layout: Layout) -> None:
     (two 締結日-like columns happen; refusing the file would help no one)."""
     seen = set()
     for i, f in enumerate(layout.columns):
-        if f and f in seen and f not in ("ignore", "lg_name", "kind", "status"):
+        if f and f in seen and f not in ("ignore", "lg_name", *LABEL_AND_CODE):
             layout.columns[i] = KEEP
         seen.add(f)
     # 協定種別 and 協定種別コード (Kyoso's export) both give the kind: read the first.
-    for name in ("kind", "status"):
+    for name in LABEL_AND_CODE:
         indexes = [i for i, f in enumerate(layout.columns) if f == name]
         for i in indexes[1:]:
             layout.columns[i] = "ignore"

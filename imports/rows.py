@@ -11,6 +11,7 @@ Everything here only reads: ``services.import_run`` writes. Two kinds of finding
 
 import datetime
 import decimal
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -20,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.choices import AgreementKind
+from agreements.choices import AgreementKind, DatePrecision
 from agreements.models import Agreement
 from agreements.models.agreement import PUBLIC_ID_PATTERN, SIGNED_ON_FIRST_DAY
 from agreements.services import agreement_move_refusal, agreement_status_on
@@ -149,6 +150,19 @@ def choices_table(choices_class):
         with translation.override("en"):
             table[str(label)] = value
     return table | {k: v for k, v in SHORT_LABELS.items() if v in choices_class.values}
+
+
+def precision_code(text: str) -> str | None:
+    """The precision of 締結日 from its code (day, month, year) or its Japanese label (日, 月, 年), as
+    Kyoso's files write them in 締結日の精度コード and 締結日の精度; None when it is neither."""
+    return _precisions().get(text.strip())
+
+
+@functools.cache
+def _precisions() -> dict[str, str]:
+    with translation.override("ja"):
+        labels = {str(label): value for value, label in DatePrecision.choices}
+    return labels | {value: value for value in DatePrecision.values}
 
 
 def parse_yen(text):
@@ -435,10 +449,11 @@ class RowReader:
         starts = attempt(self._date, number, "starts_on", value("starts_on"), source_columns)
         ends = attempt(self._date, number, "ends_on", value("ends_on"), source_columns)
 
-        precision = value("signed_on_precision")
-        if signed is not None and precision:
-            if precision not in ("day", "month", "year"):
-                fail(self.label("signed_on_precision"), _("Write day, month or year."))
+        precision_text = value("signed_on_precision")
+        if signed is not None and precision_text:
+            precision = precision_code(precision_text)
+            if precision is None:
+                fail(self.label("signed_on_precision"), _("Write 日, 月 or 年 (or day, month, year)."))
             elif precision != signed.precision:
                 try:
                     signed = ParsedDate(signed.value, precision, signed.text)

@@ -4,10 +4,10 @@ and their columns in the open-data files, declared once."""
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Concat
 
-from core.tables import DATE, INTEGER, Code, Column, Kind, Table
+from core.tables import DATE, INTEGER, KANA, URL, Choice, Code, Column, Kind, Table
 
 from .codes import corporate_number_for_lg_code
-from .models import MunicipalityKind
+from .models import MunicipalityKind, OrganizationKind
 
 LG_CODE_PATTERN = r"^[0-9]{6}$"
 JCN_PATTERN = r"^[0-9]{13}$"
@@ -33,11 +33,11 @@ ORGANIZATIONS = Table(
         Column("prefecture__name", header="地方公共団体名", description="所在都道府県名"),
         Column("corporate_number", header="法人番号", key="corporate_number", pattern=JCN_PATTERN),
         Column("name", header="名称", key="name", required=True),
-        Column("kana", header="名称_カナ", key="kana"),
-        Column("name_en", header="名称_英語", key="name_en"),
-        Column("kind", header="種別", key="kind"),
+        Column("kana", KANA, header="名称_カナ", key="kana", description="名称の読み（カタカナ）"),
+        Column("name_en", header="名称_英字", key="name_en"),
+        *Choice("種別", "kind", OrganizationKind, key="kind").columns(),
         Column("industry", header="業種", key="industry"),
-        Column("website", header="ウェブサイト", key="website"),
+        Column("website", URL, header="ウェブサイト", key="website"),
         Column(
             "municipality__code",
             header="地方公共団体コード",

@@ -102,7 +102,7 @@ def test_cells_keep_their_text_after_the_apostrophe_and_numbers_stay_numbers(hos
     header, row = rows_of(body)
     cell = dict(zip(header, row, strict=True))
     assert cell["協定名"] == "'" + HYPERLINK
-    assert cell["協定名_英語"] == "'+cmd|' /C calc'!A0"
+    assert cell["協定名_英字"] == "'+cmd|' /C calc'!A0"
     assert cell["概要"] == "'-2+3" and cell["データ共有条件"] == "'@SUM(A1:A9)"
     assert cell["担当課"] == "'=企画課" and cell["連携先名称"] == "'=株式会社悪意"
     assert cell["締結日"] == "2024-04-01" and cell["市の費用_円"].isdigit()
@@ -116,6 +116,10 @@ def test_cells_keep_their_text_after_the_apostrophe_and_numbers_stay_numbers(hos
     header, row = rows_of(body)
     party = dict(zip(header, row, strict=True))
     assert party["署名者役職"] == "'\t=代表" and party["支社等"] == "'@支社"
+    body = b"".join(client_for().get("/api/v1/organizations/?format=csv").streaming_content)
+    header, row = rows_of(body)
+    organization = dict(zip(header, row, strict=True))
+    assert organization["名称_カナ"] == "'+アクイ"  # the reading in katakana, still behind the apostrophe
     # the records themselves are as typed
     assert Agreement.objects.get(pk=hostile.pk).title == HYPERLINK
 

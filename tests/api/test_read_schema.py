@@ -153,3 +153,105 @@ def test_the_portal_links_the_excel_file_beside_the_csv(listed):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [listed.public_id]
+
+
+# --- Japanese conventions of the files (issue 13) -----------------------------------------------------
+
+
+def test_english_names_end_in_eiji_and_readings_are_kana_columns():
+    """自治体標準: 名称_英字, 名称_カナ. Every English name of the files ends in _英字 (the API's *_en),
+    every reading is a Kana column (written in katakana)."""
+    from core.tables import Kana
+
+    for table in TABLES.values():
+        for column in table.file_columns:
+            assert not column.header.endswith("_英語"), (table.name, column.header)
+            if isinstance(column.source, str) and column.source.endswith("_en"):
+                assert column.header.endswith("_英字"), (table.name, column.header)
+            if column.header.endswith("_カナ"):
+                assert isinstance(column.kind, Kana), (table.name, column.header)
+    assert {"協定名_英字", "事業名_英字"} <= set(AGREEMENTS.headers) | set(TABLES["initiatives"].headers)
+    assert {"名称_英字", "名称_カナ"} <= set(ORGANIZATIONS.headers)
+
+
+def test_every_code_has_its_japanese_label_beside_it():
+    """A column of choice codes (種別コード, 状態コード, 締結日の精度コード …) comes right after the column of
+    their Japanese labels, read from the same field; no label or code stands alone."""
+    from core.tables import Code, Label
+
+    for table in TABLES.values():
+        columns = table.file_columns
+        for index, column in enumerate(columns):
+            if isinstance(column.kind, Code):
+                label = columns[index - 1]
+                assert isinstance(label.kind, Label) and label.source == column.source, (table.name, column.header)
+                assert column.header == label.header + "コード"
+            if isinstance(column.kind, Label):
+                assert isinstance(columns[index + 1].kind, Code), (table.name, column.header)
+    pairs = {(t.name, c.header) for t in TABLES.values() for c in t.file_columns if isinstance(c.kind, Code)}
+    assert {
+        ("agreements", "締結日の精度コード"),
+        ("agreements", "選定方法コード"),
+        ("indicators", "報告頻度コード"),
+        ("measurements", "測定者コード"),
+        ("organizations", "種別コード"),
+    } <= pairs
+
+
+@pytest.fixture
+def katakana_world(city):
+    from tests.factories import OrganizationFactory
+
+    agreement = AgreementFactory(
+        municipality=city, published=True, published_at=WHEN.replace(microsecond=654321), signed_on_precision="month"
+    )
+    PartyFactory(
+        agreement=agreement, organization=OrganizationFactory(name="でも工科大学", kana="でもこうか・ゔぃーゝ")
+    )
+    PartyFactory(agreement=agreement, organization=OrganizationFactory(name="カタカナ商事", kana="カタカナショウジ"))
+    return agreement
+
+
+def _rows(body: str) -> list[dict]:
+    import csv
+
+    header, *rows = csv.reader(io.StringIO(body))
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_the_files_write_katakana_labels_and_whole_seconds(katakana_world, postgres_only):
+    """Both forms of the one writer and the workbook: readings in katakana whatever was stored, the label
+    of a code beside it, and date-times to the second (the record keeps its microseconds)."""
+    organizations, agreements = ORGANIZATIONS, AGREEMENTS
+    for form in (python_csv, lambda t, q: copy_csv(t, q).decode()):
+        kana = {
+            row["名称"]: row["名称_カナ"] for row in _rows(form(organizations, published_querysets()["organizations"]))
+        }
+        assert kana == {"でも工科大学": "デモコウカ・ヴィーヽ", "カタカナ商事": "カタカナショウジ"}
+        (row,) = _rows(form(agreements, published_querysets()["agreements"]))
+        assert row["公開日時"] == "2024-04-01T10:02:03+09:00"
+        assert (row["締結日の精度"], row["締結日の精度コード"]) == ("月", "month")
+    sheet = load_workbook(write_xlsx(AGREEMENTS, published_querysets()["agreements"])).active
+    cells = dict(zip(*sheet.iter_rows(values_only=True), strict=True))
+    assert cells["公開日時"] == datetime.datetime(2024, 4, 1, 10, 2, 3)
+    sheet = load_workbook(write_xlsx(ORGANIZATIONS, published_querysets()["organizations"])).active
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert sorted(dict(zip(header, r, strict=True))["名称_カナ"] for r in rows) == [
+        "カタカナショウジ",
+        "デモコウカ・ヴィーヽ",
+    ]
+    # the API writes the record as stored (it is writable) and the time as DRF does
+    assert Agreement.objects.get(pk=katakana_world.pk).published_at.microsecond == 654321
+
+
+def test_the_import_recognises_the_new_headers_and_the_former_ones():
+    """A file downloaded from an earlier Kyoso imports unchanged: its headers are still recognised."""
+    from imports.recognition import FORMER_HEADERS, field_for_header
+
+    for header in AGREEMENTS.headers:
+        assert field_for_header(header), header
+    assert FORMER_HEADERS == {"協定名_英語": "title_en"}
+    assert field_for_header("協定名_英語") == field_for_header("協定名_英字") == "title_en"
+    assert field_for_header("締結日の精度") == field_for_header("締結日の精度コード") == "signed_on_precision"
+    assert field_for_header("選定方法") == field_for_header("選定方法コード") == "selection_method"
+    assert "協定名_英語" not in HEADERS and "選定方法" in HEADERS  # the template follows the new headers
