@@ -106,7 +106,7 @@ PARTIES = Table(
     title="協定の連携先",
     columns=(
         *leading("agreement__municipality__"),
-        Column("agreement__public_id", header="協定ID", pattern=PUBLIC_ID_PATTERN, required=True),
+        Column("agreement__public_id", header="協定ID", key="agreement", pattern=PUBLIC_ID_PATTERN, required=True),
         Column(
             "organization__corporate_number",
             header="法人番号",
@@ -500,7 +500,13 @@ DELIVERABLES = Table(
     title="成果物",
     columns=(
         *leading("initiative__agreement__municipality__"),
-        Column("initiative__agreement__public_id", header="協定ID", pattern=PUBLIC_ID_PATTERN, required=True),
+        Column(
+            "initiative__agreement__public_id",
+            header="協定ID",
+            key="agreement",
+            pattern=PUBLIC_ID_PATTERN,
+            required=True,
+        ),
         Column("initiative_id", INTEGER, header="事業ID", key="initiative", required=True),
         Column("title", header="成果物名", key="title", required=True),
         Column("description", key="description"),
@@ -572,7 +578,13 @@ MEASUREMENTS = Table(
     title="成果指標の測定値",
     columns=(
         *leading("indicator__agreement__municipality__"),
-        Column("indicator__agreement__public_id", header="協定ID", pattern=PUBLIC_ID_PATTERN, required=True),
+        Column(
+            "indicator__agreement__public_id",
+            header="協定ID",
+            key="agreement",
+            pattern=PUBLIC_ID_PATTERN,
+            required=True,
+        ),
         Column("indicator_id", INTEGER, header="指標ID", key="indicator", required=True),
         Column("indicator__code", header="指標コード", required=True),
         Column("period_start", DATE, header="期間開始", key="period_start", required=True),

@@ -16,6 +16,16 @@ RATE_HEADERS = {
     "RateLimit-Remaining": {"description": "Requests left in the current window.", "schema": {"type": "integer"}},
     "RateLimit-Reset": {"description": "Seconds until the window frees a request.", "schema": {"type": "integer"}},
 }
+CP932_HEADERS = {
+    "Kyoso-Replaced-Characters": {
+        "description": "With `encoding=cp932`: characters not written as themselves.",
+        "schema": {"type": "integer"},
+    },
+    "Kyoso-Missing-Characters": {
+        "description": "With `encoding=cp932`: of those, the characters written as 〓 (no CP932 form).",
+        "schema": {"type": "integer"},
+    },
+}
 ETAG_HEADER = {
     "ETag": {
         "description": "The version read; send it back as If-Match to change the record.",
@@ -58,8 +68,9 @@ CSV_PARAMETERS = [
         "in": "query",
         "required": False,
         "description": "With `format=csv`: `utf-8` (default) or `cp932` (Shift_JIS as Windows writes it, for "
-        "older Excel). Characters CP932 lacks are replaced by a documented rule and counted in the "
-        "`Kyoso-Replaced-Characters` header.",
+        "older Excel; answered as `text/csv; charset=Windows-31J`). Characters CP932 lacks are replaced by a "
+        "documented rule: `Kyoso-Replaced-Characters` counts them, `Kyoso-Missing-Characters` those written "
+        "as 〓.",
         "schema": {"type": "string", "enum": ["utf-8", "cp932"]},
     },
 ]
@@ -94,13 +105,9 @@ def postprocess(result, generator, request, public):
             for status, response in responses.items():
                 if status.startswith("2"):
                     response.setdefault("headers", {}).update(RATE_HEADERS)
-            responses.setdefault(
-                "429",
-                _response(
-                    "Too many requests. Wait `Retry-After` seconds.",
-                    headers={"Retry-After": {"schema": {"type": "integer"}}, **RATE_HEADERS},
-                ),
-            )
+            too_many = responses.setdefault("429", _response("Too many requests. Wait `Retry-After` seconds."))
+            too_many.setdefault("content", {"application/json": {"schema": ERROR}})
+            too_many.setdefault("headers", {}).update({"Retry-After": {"schema": {"type": "integer"}}, **RATE_HEADERS})
             if operation.get("parameters") or method != "get":
                 responses.setdefault("400", _response("A value, or a query parameter, is not valid; see `fields`."))
             if method == "get":
@@ -142,9 +149,11 @@ def _declare_files(operation) -> None:
         content["text/csv"] = {
             "schema": {
                 "type": "string",
-                "description": "The list as a CSV file with Japanese headers (the open-data table; UTF-8, CRLF).",
+                "description": "The list as a CSV file with Japanese headers (the open-data table; UTF-8, CRLF; "
+                "Windows-31J with `encoding=cp932`).",
             }
         }
+        operation["responses"]["200"].setdefault("headers", {}).update(CP932_HEADERS)
     for media_type in list(content):
         if "spreadsheetml" in media_type:
             content[media_type] = {"schema": {"type": "string", "format": "binary"}}

@@ -24,6 +24,9 @@ from .base import ValidatedModelSerializer
 
 
 class PartySerializer(ValidatedModelSerializer):
+    agreement = serializers.CharField(
+        source="agreement.public_id", read_only=True, help_text="the agreement's public id"
+    )
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     organization_corporate_number = serializers.CharField(
@@ -143,6 +146,9 @@ class InitiativeSerializer(ValidatedModelSerializer):
 
 
 class DeliverableSerializer(ValidatedModelSerializer):
+    agreement = serializers.CharField(
+        source="initiative.agreement.public_id", read_only=True, help_text="the agreement's public id"
+    )
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(),
         required=False,
@@ -267,6 +273,9 @@ class MeasurementListSerializer(serializers.ListSerializer):
 
 
 class MeasurementSerializer(ValidatedModelSerializer):
+    agreement = serializers.CharField(
+        source="indicator.agreement.public_id", read_only=True, help_text="the agreement's public id"
+    )
     attainment = serializers.SerializerMethodField(
         help_text="(value − baseline) / (target − baseline): 0 at the baseline, 1 at the target"
     )

@@ -215,7 +215,7 @@ class PartyViewSet(
         if getattr(self, "swagger_fake_view", False):  # schema generation has no URL arguments
             return Party.objects.none()
         # organization is shown by name and 法人番号: joined instead of one query per party
-        return Party.objects.filter(agreement=self.agreement()).select_related("organization")
+        return Party.objects.filter(agreement=self.agreement()).select_related("organization", "agreement")
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -302,6 +302,6 @@ class PartyListViewSet(UpdatedSinceMixin, CsvListMixin, viewsets.ReadOnlyModelVi
     def get_queryset(self):
         return (
             Party.objects.filter(agreement_visible_q(self.request.user, "agreement__"))
-            .select_related("organization")  # name and 法人番号 on every row
+            .select_related("organization", "agreement")  # name, 法人番号 and the agreement's id on every row
             .order_by("id")
         )

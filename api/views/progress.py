@@ -38,9 +38,10 @@ class DeliverableViewSet(CsvListMixin, RecordViewSet):
 
     def visible(self, user):
         return (
+            # the responsible organization's name and the agreement's public id on every row
             Deliverable.objects.filter(agreement_visible_q(user, "initiative__agreement__")).select_related(
-                "responsible"
-            )  # the responsible organization's name on every row
+                "responsible", "initiative__agreement"
+            )
         )
 
 
@@ -129,7 +130,8 @@ class MeasurementViewSet(CsvListMixin, RecordViewSet):
         return (
             Measurement.objects.filter(
                 member | Q(indicator__agreement__published=True, review_status="accepted")
-            ).select_related("indicator")  # attainment needs the indicator's baseline and target
+            # attainment needs the indicator's baseline and target; the agreement's public id is shown
+            ).select_related("indicator__agreement")
         )
 
     @extend_schema(

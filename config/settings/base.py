@@ -229,6 +229,8 @@ CORS_EXPOSE_HEADERS = [
     "RateLimit-Limit",
     "RateLimit-Remaining",
     "RateLimit-Reset",
+    "Kyoso-Replaced-Characters",
+    "Kyoso-Missing-Characters",
 ]
 
 # Bodies larger than this are refused with 413 (uploads have their own per-file limit).

@@ -109,7 +109,7 @@ def test_the_zero_budget_filter_leaves_unknown_costs_out_of_true_and_false(three
 
 def test_a_month_only_signing_keeps_its_precision_in_json_and_csv(city):
     """Given an agreement signed in March 2022 (day unknown), then the JSON gives signed_on 2022-03-01
-    with signed_on_precision month, and the CSV has 締結日の精度 month next to 締結日."""
+    with signed_on_precision month, and the CSV has 締結日の精度 月 (its code month beside it) next to 締結日."""
     agreement = published(
         city, signed_on=datetime.date(2022, 3, 1), signed_on_precision="month", starts_on=datetime.date(2022, 4, 1)
     )
@@ -118,7 +118,7 @@ def test_a_month_only_signing_keeps_its_precision_in_json_and_csv(city):
     headers = TABLES["agreements"].headers
     assert headers[headers.index("締結日") + 1] == "締結日の精度"
     (row,) = csv_cells("agreements")
-    assert (row["締結日"], row["締結日の精度"]) == ("2022-03-01", "month")
+    assert (row["締結日"], row["締結日の精度"], row["締結日の精度コード"]) == ("2022-03-01", "月", "month")
 
 
 def test_the_new_public_columns_are_in_json_and_csv(city, other_city):
