@@ -13,8 +13,8 @@ import json
 
 from agreements.tables import TABLES
 
-VERSION = "1.0.0"
-SCHEMA_FINGERPRINT = "7b5338eaf2068677feae20d62c4d5af71badcef5d62f03dadb9894e233df10c8"
+VERSION = "2.0.0"  # issue 13: _英字 renames, label columns beside codes
+SCHEMA_FINGERPRINT = "6102b5372af1d61197b580ee2e366becb2201ea3229054f896bdaee5ee34dbe1"
 
 OCDS_FILE = "ocds-releases.json.gz"
 LICENSE = {
