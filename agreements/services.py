@@ -6,6 +6,7 @@ the history, and runs in one transaction.
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -165,6 +166,61 @@ def agreement_status_on(*, signed_on, ends_on, auto_renewal: bool, today) -> Agr
     return AgreementStatus.ACTIVE
 
 
+# --- what publishing needs ----------------------------------------------------------------------
+# One rule for every path that publishes (pages, API, admin, import): the required items of the
+# checklist the confirmation page shows. An agreement is published once it has been signed (in force,
+# or ended: the public record of an agreement stays honest after it ends), with the date it was
+# signed, at least one partner, a summary and its cooperation fields; initiatives with deliverables and
+# KPIs are recommended (the page says so) but not required — many cities publish the agreement first.
+PUBLISHABLE_STATUSES = frozenset({AgreementStatus.ACTIVE, AgreementStatus.EXPIRED, AgreementStatus.TERMINATED})
+
+
+@dataclass(frozen=True)
+class PublicationCheck:
+    field: str  # the API field the problem is reported under
+    label: str
+    required: bool
+    done: bool
+
+
+def publication_checklist(
+    *, status, signed_on, parties: int, summary: str, fields: int, deliverables: int = 0, indicators: int = 0
+) -> list[PublicationCheck]:
+    """The checklist of publishing, from plain values (an import row checks before anything is saved)."""
+    return [
+        PublicationCheck("status", _("Signed: the status is in force, expired or terminated"), True,
+                         status in PUBLISHABLE_STATUSES),
+        PublicationCheck("signed_on", _("The date signed is given"), True, signed_on is not None),
+        PublicationCheck("parties", _("At least one partner"), True, parties > 0),
+        PublicationCheck("summary", _("A summary for residents"), True, bool((summary or "").strip())),
+        PublicationCheck("fields", _("At least one cooperation field"), True, fields > 0),
+        PublicationCheck("deliverables", _("Deliverables (recommended)"), False, deliverables > 0),
+        PublicationCheck("indicators", _("KPIs with a baseline and a target (recommended)"), False, indicators > 0),
+    ]  # fmt: skip
+
+
+def agreement_publication_checklist(agreement) -> list[PublicationCheck]:
+    """The checklist of a stored agreement (four counting queries)."""
+    return publication_checklist(
+        status=agreement.status,
+        signed_on=agreement.signed_on,
+        parties=agreement.parties.count(),
+        summary=agreement.summary,
+        fields=agreement.fields.count(),
+        deliverables=Deliverable.objects.filter(initiative__agreement=agreement).count(),
+        indicators=agreement.indicators.count(),
+    )
+
+
+def publication_refusal(checklist: list[PublicationCheck]) -> dict[str, list[str]]:
+    """{field: [message]} of the required items missing: empty when the agreement may be published."""
+    return {
+        check.field: [_("Needed before publishing: %(item)s.") % {"item": check.label}]
+        for check in checklist
+        if check.required and not check.done
+    }
+
+
 def agreement_publication_fields(*, at=None) -> dict:
     """What publishing sets on an agreement (published, since when): agreement_publish's fields, for an
     import whose rows are published as they are written."""
@@ -234,9 +290,12 @@ def agreement_terminate(*, agreement, by) -> Agreement:
 
 @transaction.atomic
 def agreement_publish(*, agreement, by) -> Agreement:
-    """Make the agreement and its records public. Approvers only."""
+    """Make the agreement and its records public. Approvers only; the required items of the checklist
+    (``publication_checklist``) must be there, or nothing changes and the missing ones are named."""
     require_officer(by, agreement.municipality_id, Role.APPROVER)
     if not agreement.published:
+        if refusal := publication_refusal(agreement_publication_checklist(agreement)):
+            raise ValidationError(refusal)
         for name, value in agreement_publication_fields().items():
             setattr(agreement, name, value)
         _save(agreement, by=by)

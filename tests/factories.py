@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from agreements.choices import AgreementKind, Direction, MeasuredBy, PartyRole
+from agreements.choices import AgreementKind, AgreementStatus, Direction, MeasuredBy, PartyRole
 from agreements.models import (
     Agreement,
     Amendment,
@@ -121,6 +121,45 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     signed_on = datetime.date(2024, 4, 1)
     starts_on = datetime.date(2024, 4, 1)
     ends_on = datetime.date(2027, 3, 31)
+
+
+class PublishableAgreementFactory(AgreementFactory):
+    """An agreement with what publishing requires (agreements.services.publication_checklist): signed
+    (in force), a partner, a summary and a cooperation field. ``party=False`` leaves the partner out for
+    tests that add their own."""
+
+    status = AgreementStatus.ACTIVE
+
+    @factory.post_generation
+    def party(self, create, extracted, **kwargs):
+        if create and extracted is not False and not self.parties.exists():
+            PartyFactory(agreement=self, role=PartyRole.LEAD_PARTNER)
+
+    @factory.post_generation
+    def field_codes(self, create, extracted, **kwargs):
+        if create and not self.fields.exists():
+            self.fields.add(*(cooperation_field(code) for code in (extracted or ["dx_public_services"])))
+
+
+def ready_to_publish(agreement):
+    """Give an agreement what publishing needs, where it lacks it, without a history version (the
+    tests about histories count versions): signed, a summary, a cooperation field and a partner."""
+    changes = {}
+    if agreement.status not in ("active", "expired", "terminated"):
+        changes["status"] = AgreementStatus.ACTIVE
+    if agreement.signed_on is None:
+        changes["signed_on"] = datetime.date(2024, 4, 1)
+    if not agreement.summary:
+        changes["summary"] = "地域の課題解決に向けた連携"
+    if changes:
+        Agreement.objects.filter(pk=agreement.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(agreement, name, value)
+    if not agreement.fields.exists():
+        agreement.fields.add(cooperation_field())
+    if not agreement.parties.exists():
+        PartyFactory(agreement=agreement, role=PartyRole.LEAD_PARTNER)
+    return agreement
 
 
 class PartyFactory(factory.django.DjangoModelFactory):

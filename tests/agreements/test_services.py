@@ -15,6 +15,7 @@ from tests.factories import (
     InitiativeFactory,
     OutcomeIndicatorFactory,
     PartyFactory,
+    ready_to_publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +105,8 @@ def test_only_approvers_publish(city, editor, approver, other_editor):
     agreement = AgreementFactory(municipality=city)
     for user in (editor, other_editor):
         with pytest.raises(PermissionDenied):
-            services.agreement_publish(agreement=agreement, by=user)
-    services.agreement_publish(agreement=agreement, by=approver)
+            services.agreement_publish(agreement=ready_to_publish(agreement), by=user)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     agreement.refresh_from_db()
     assert agreement.published and agreement.published_at
     services.agreement_unpublish(agreement=agreement, by=approver)
@@ -285,7 +286,7 @@ def test_status_on_is_the_nightly_expiry_rule(city, signed_on, ends_on, auto_ren
 def test_publish_sets_the_publication_fields(city, approver):
     agreement = AgreementFactory(municipality=city)
 
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
 
     expected = services.agreement_publication_fields(at=agreement.published_at)
     assert {name: getattr(agreement, name) for name in expected} == expected

@@ -8,7 +8,7 @@ from django.utils import timezone
 from agreements import services
 from agreements.models import Agreement
 from tests.api.conftest import client_for
-from tests.factories import AgreementFactory
+from tests.factories import PublishableAgreementFactory, ready_to_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -45,13 +45,13 @@ class Mirror:
 
 def test_a_mirror_follows_publish_edit_unpublish_and_delete(city, approver):
     client = client_for()
-    first, second = (AgreementFactory(municipality=city, title=t) for t in ("一つ目", "二つ目"))
+    first, second = (PublishableAgreementFactory(municipality=city, title=t) for t in ("一つ目", "二つ目"))
     mirror = Mirror(client)
     mirror.sync()
     assert mirror.agreements == {} and mirror.equals_the_public_state()
 
-    services.agreement_publish(agreement=first, by=approver)
-    services.agreement_publish(agreement=second, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(first), by=approver)
+    services.agreement_publish(agreement=ready_to_publish(second), by=approver)
     mirror.sync()
     assert set(mirror.agreements) == {first.public_id, second.public_id} and mirror.equals_the_public_state()
 
@@ -69,10 +69,10 @@ def test_a_mirror_follows_publish_edit_unpublish_and_delete(city, approver):
 
 
 def test_the_feed_names_withdrawals_and_never_drafts(city, approver):
-    draft = AgreementFactory(municipality=city, title="下書きのまま")
+    draft = PublishableAgreementFactory(municipality=city, title="下書きのまま")
     services.agreement_update(agreement=draft, by=approver, title="下書きのまま（改）")  # never public: no entry
-    shown = AgreementFactory(municipality=city)
-    services.agreement_publish(agreement=shown, by=approver)
+    shown = PublishableAgreementFactory(municipality=city)
+    services.agreement_publish(agreement=ready_to_publish(shown), by=approver)
     services.agreement_unpublish(agreement=Agreement.objects.get(pk=shown.pk), by=approver)
     body = client_for().get("/api/v1/changes/").json()
     assert [(c["agreement"], c["kind"]) for c in body["results"]] == [
@@ -84,7 +84,7 @@ def test_the_feed_names_withdrawals_and_never_drafts(city, approver):
 
 def test_since_and_the_keyset_pages(city, approver):
     for _ in range(3):
-        services.agreement_publish(agreement=AgreementFactory(municipality=city), by=approver)
+        services.agreement_publish(agreement=ready_to_publish(PublishableAgreementFactory(municipality=city)), by=approver)
     client = client_for()
     first = client.get("/api/v1/changes/?page_size=2").json()
     assert len(first["results"]) == 2 and first["next"]
@@ -102,7 +102,7 @@ def test_since_and_the_keyset_pages(city, approver):
 def test_any_iso_offset_is_answered(city, approver, since):
     """Offsets PostgreSQL refuses (beyond ±15:59) and moments an offset moves past year 1 or 9999 are
     read in UTC: an answer, never a 500 (found by schemathesis)."""
-    services.agreement_publish(agreement=AgreementFactory(municipality=city), by=approver)
+    services.agreement_publish(agreement=ready_to_publish(PublishableAgreementFactory(municipality=city)), by=approver)
     response = client_for().get("/api/v1/changes/", {"since": since})
     assert response.status_code == 200
     assert len(response.json()["results"]) == (0 if since.startswith("9999") else 1)

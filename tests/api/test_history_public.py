@@ -12,7 +12,7 @@ import pytest
 from agreements import services
 from agreements.models import Document, Initiative, Measurement
 from tests.api.conftest import client_for
-from tests.factories import OrganizationFactory, OutcomeIndicatorFactory, PartyFactory, UserFactory
+from tests.factories import OrganizationFactory, OutcomeIndicatorFactory, PartyFactory, UserFactory, ready_to_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,12 @@ def withdrawn_and_republished(city, editor, approver):
     agreement = services.agreement_create(
         municipality=city, by=editor, kind="other", title="題名", summary="公開時の概要"
     )
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     services.agreement_unpublish(agreement=agreement, by=approver)
     services.agreement_update(agreement=agreement, by=editor, summary="撤回中の下書き一")
     services.agreement_update(agreement=agreement, by=editor, summary="撤回中の下書き二")
     services.agreement_update(agreement=agreement, by=editor, summary="再公開の概要")
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     return agreement
 
 
@@ -63,7 +63,7 @@ def test_the_first_publication_shows_no_draft_text(city, editor, approver):
     """The entry of the first publication lists the publication only, never what the draft held."""
     agreement = services.agreement_create(municipality=city, by=editor, kind="other", title="下書きの題名")
     agreement.title = "公開と同時に変えた題名"  # a save that publishes and changes a text at once
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     public = client_for().get(f"/api/v1/agreements/{agreement.public_id}/history/").json()
     assert "下書きの題名" not in json.dumps(public, ensure_ascii=False)
     assert {c[0] for c in changes_of(public)} == {"published", "published_at"}
@@ -77,7 +77,7 @@ def test_records_under_an_agreement_show_only_states_while_it_was_public(
     public history at the republication."""
     agreement = withdrawn_and_republished
     services.agreement_unpublish(agreement=agreement, by=approver)
-    services.agreement_publish(agreement=agreement, by=approver)  # a window to create the initiative in
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)  # a window to create the initiative in
     initiative = services.agreement_record_save(
         instance=Initiative(agreement=agreement, title="公開中の事業名"), by=editor
     )
@@ -90,7 +90,7 @@ def test_records_under_an_agreement_show_only_states_while_it_was_public(
     )
     hidden.title = "撤回中に作った事業（再公開時）"
     services.agreement_record_save(instance=hidden, by=editor)
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     initiative.title = "公開後の事業名"
     services.agreement_record_save(instance=initiative, by=editor)
 
@@ -111,12 +111,12 @@ def test_a_record_changed_only_while_withdrawn_shows_one_change_at_the_republica
     """A party's signatory title changed twice while the agreement was withdrawn."""
     agreement = services.agreement_create(municipality=city, by=editor, kind="other", title="協定")
     party = PartyFactory(agreement=agreement, organization=OrganizationFactory(), signatory_title="社長")
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     services.agreement_unpublish(agreement=agreement, by=approver)
     for title in ("仮の役職", "代表取締役"):
         party.signatory_title = title
         services.agreement_record_save(instance=party, by=editor)
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     url = f"/api/v1/agreements/{agreement.public_id}/parties/{party.pk}/history/"
     public = client_for().get(url).json()
     assert changes_of(public) == [("signatory_title", "社長", "代表取締役")]
@@ -125,7 +125,7 @@ def test_a_record_changed_only_while_withdrawn_shows_one_change_at_the_republica
 def test_a_document_shows_only_the_states_it_was_public_in(city, editor, approver):
     """A document's title changed while it was not public is not in the public history."""
     agreement = services.agreement_create(municipality=city, by=editor, kind="other", title="協定")
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     document = services.agreement_record_save(
         instance=Document(
             agreement=agreement, kind="report", title="内部の題名", url="https://example.jp/a", public=False
@@ -146,7 +146,7 @@ def reviewed_measurement(city, editor, approver, organization, partner):
     agreement = services.agreement_create(municipality=city, by=editor, kind="other", title="協定")
     PartyFactory(agreement=agreement, organization=organization)
     indicator = OutcomeIndicatorFactory(agreement=agreement, reporter=organization)
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     measurement = services.measurement_record(
         indicator=indicator,
         by=partner,

@@ -35,7 +35,7 @@ from agreements.models import (
 )
 from partnerships.models import Organization
 from tests.api.conftest import client_for
-from tests.factories import DeliverableFactory
+from tests.factories import DeliverableFactory, cooperation_field
 
 pytestmark = pytest.mark.django_db
 
@@ -113,15 +113,22 @@ CASES = {
     ),
     "publish own draft": (
         "post",
-        lambda w: f"{A}/{w.own_draft.public_id}/publish/",
+        lambda w: f"{A}/{_signed(w.own_draft).public_id}/publish/",
         None,
         "401 403 403 404 403 403 200 404 200",
     ),
     "publish other draft": (
         "post",
-        lambda w: f"{A}/{w.other_draft.public_id}/publish/",
+        lambda w: f"{A}/{_signed(w.other_draft).public_id}/publish/",
         None,
         "401 403 404 404 403 404 404 200 200",
+    ),
+    # the checklist's required items missing (not signed, no field): refused for everyone, nothing changes
+    "publish own incomplete draft": (
+        "post",
+        lambda w: f"{A}/{w.own_draft.public_id}/publish/",
+        None,
+        "401 403 403 404 403 403 400 404 400",
     ),
     "unpublish own": (
         "post",
@@ -272,6 +279,14 @@ CASES = {
         "401 403 403 403 403 200 200 403 200",
     ),
 }
+
+
+def _signed(agreement):
+    """Make a draft what publishing needs (signed, a cooperation field; the world gave it a partner)
+    before the request, outside the snapshot the matrix compares."""
+    Agreement.objects.filter(pk=agreement.pk).update(status="active")
+    agreement.fields.add(cooperation_field())
+    return agreement
 
 
 def _get(model, pk):

@@ -7,7 +7,13 @@ from django.utils import timezone
 
 from agreements import services
 from tests.api.conftest import client_for
-from tests.factories import AgreementFactory, ContactFactory, PartyFactory, cooperation_field
+from tests.factories import (
+    ContactFactory,
+    PartyFactory,
+    PublishableAgreementFactory,
+    cooperation_field,
+    ready_to_publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +23,7 @@ def test_history_lists_field_changes_and_names_users_to_members_only(city, edito
     services.agreement_update(
         agreement=agreement, by=editor, title="二番目の題名", fields=[cooperation_field("childcare")]
     )
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     url = f"/api/v1/agreements/{agreement.public_id}/history/"
 
     entries = client_for(editor).get(url).json()
@@ -35,10 +41,10 @@ def test_history_lists_field_changes_and_names_users_to_members_only(city, edito
 
 def test_filters_by_contract_names(city, other_city, organization):
     published = {"published": True, "published_at": timezone.now()}
-    here = AgreementFactory(municipality=city, kind="comprehensive", municipal_cost_jpy=0, **published)
+    here = PublishableAgreementFactory(municipality=city, kind="comprehensive", municipal_cost_jpy=0, **published)
     here.fields.set([cooperation_field("education")])
     PartyFactory(agreement=here, organization=organization)
-    AgreementFactory(municipality=other_city, kind="memorandum", municipal_cost_jpy=500, title="防災協定", **published)
+    PublishableAgreementFactory(municipality=other_city, kind="memorandum", municipal_cost_jpy=500, title="防災協定", **published)
     client = client_for()
 
     def ids(query):
@@ -58,13 +64,13 @@ def test_filters_by_contract_names(city, other_city, organization):
 
 
 def test_no_personal_data_in_any_response(city, organization, partner, approver):
-    agreement = AgreementFactory(municipality=city)
+    agreement = PublishableAgreementFactory(municipality=city)
     PartyFactory(agreement=agreement, organization=organization)
     contact = ContactFactory(
         organization=organization, name="秘密 太郎", email="taro.secret@example.jp", phone="090-1234-5678"
     )
     agreement.contacts.add(contact)
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     for user in (None, partner, approver):
         client = client_for(user)
         for url in (
@@ -82,7 +88,7 @@ def test_no_personal_data_in_any_response(city, organization, partner, approver)
 def test_public_history_starts_at_the_first_publication(city, editor, approver):
     agreement = services.agreement_create(municipality=city, by=editor, kind="other", title="下書きの題名")
     services.agreement_update(agreement=agreement, by=editor, title="公開時の題名")
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     services.agreement_update(agreement=agreement, by=editor, title="公開後の題名")
     url = f"/api/v1/agreements/{agreement.public_id}/history/"
     public = json.dumps(client_for().get(url).json(), ensure_ascii=False)

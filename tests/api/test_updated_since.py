@@ -11,12 +11,13 @@ from agreements import services
 from agreements.models import Agreement, Initiative
 from tests.api.conftest import client_for
 from tests.factories import (
-    AgreementFactory,
     DeliverableFactory,
     InitiativeFactory,
     MeasurementFactory,
     OutcomeIndicatorFactory,
     PartyFactory,
+    PublishableAgreementFactory,
+    ready_to_publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +45,13 @@ def _earlier(minutes=1) -> str:
 
 @pytest.fixture
 def published_world(city, approver, organization):
-    agreement = AgreementFactory(municipality=city)
+    agreement = PublishableAgreementFactory(municipality=city)
     PartyFactory(agreement=agreement, organization=organization)
     initiative = InitiativeFactory(agreement=agreement)
     DeliverableFactory(initiative=initiative, responsible=organization)
     indicator = OutcomeIndicatorFactory(agreement=agreement)
     MeasurementFactory(indicator=indicator, review_status="accepted")
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     return Agreement.objects.get(pk=agreement.pk)
 
 
@@ -199,17 +200,17 @@ class ListMirror:
 def test_a_list_mirror_follows_every_kind_of_change(city, approver, organization):
     client = client_for()
     mirror = ListMirror(client)
-    first = AgreementFactory(municipality=city, title="一つ目")
+    first = PublishableAgreementFactory(municipality=city, title="一つ目")
     PartyFactory(agreement=first, organization=organization)
     initiative = InitiativeFactory(agreement=first)
     deliverable = DeliverableFactory(initiative=initiative, responsible=organization)
-    second = AgreementFactory(municipality=city, title="二つ目")
+    second = PublishableAgreementFactory(municipality=city, title="二つ目")
     InitiativeFactory(agreement=second)
     mirror.sync()
     assert mirror.equals_the_public_state() and mirror.data["agreements"] == {}
 
     for agreement in (first, second):
-        services.agreement_publish(agreement=Agreement.objects.get(pk=agreement.pk), by=approver)
+        services.agreement_publish(agreement=ready_to_publish(Agreement.objects.get(pk=agreement.pk)), by=approver)
     mirror.sync()
     assert len(mirror.data["agreements"]) == 2 and len(mirror.data["initiatives"]) == 2
     assert mirror.equals_the_public_state()

@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from agreements.choices import AgreementKind, DeliverableStatus, Direction, ReviewStatus
 from agreements.services import agreement_publish
 from tests.factories import (
-    AgreementFactory,
     AmendmentFactory,
     ContactFactory,
     DeliverableFactory,
@@ -25,6 +24,8 @@ from tests.factories import (
     OutcomeIndicatorFactory,
     PartyFactory,
     ProgressUpdateFactory,
+    PublishableAgreementFactory,
+    ready_to_publish,
 )
 
 BASE_URL = "https://kyoso.example.jp"
@@ -80,7 +81,7 @@ def publish(approver, django_capture_on_commit_callbacks):
 
     def publish(agreement):
         with django_capture_on_commit_callbacks(execute=True):
-            agreement_publish(agreement=agreement, by=approver)
+            agreement_publish(agreement=ready_to_publish(agreement), by=approver)
         return agreement
 
     return publish
@@ -91,14 +92,14 @@ def story(city, organization, approver, settings, run_on_commit, tmp_path):
     settings.KYOSO_PUBLIC_BASE_URL = BASE_URL
     settings.MEDIA_ROOT = tmp_path / "media"
     with run_on_commit():
-        parent = AgreementFactory(
+        parent = PublishableAgreementFactory(
             municipality=city,
             kind=AgreementKind.COMPREHENSIVE,
             title="四條畷市と株式会社パートナーとの包括連携協定",
             status="active",
         )
-        agreement_publish(agreement=parent, by=approver)
-        agreement = AgreementFactory(
+        agreement_publish(agreement=ready_to_publish(parent), by=approver)
+        agreement = PublishableAgreementFactory(
             municipality=city,
             kind=AgreementKind.INDIVIDUAL,
             parent=parent,
@@ -253,7 +254,7 @@ def story(city, organization, approver, settings, run_on_commit, tmp_path):
             ),
         ]
         agreement.contacts.add(*contacts)
-        agreement_publish(agreement=agreement, by=approver)
+        agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     return Story(
         agreement=agreement,
         parent=parent,

@@ -5,7 +5,7 @@ never named."""
 import pytest
 
 from agreements import services
-from tests.factories import AgreementFactory
+from tests.factories import PublishableAgreementFactory, ready_to_publish
 from tests.portal.conftest import client_in
 
 pytestmark = pytest.mark.django_db
@@ -17,12 +17,12 @@ def test_the_history_on_the_page_hides_text_drafted_while_withdrawn(city, editor
     agreement = services.agreement_create(
         municipality=city, by=editor, kind="other", title="協定", summary="公開時の概要"
     )
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     services.agreement_unpublish(agreement=agreement, by=approver)
     services.agreement_update(agreement=agreement, by=editor, summary="撤回中の下書き一")
     services.agreement_update(agreement=agreement, by=editor, summary="撤回中の下書き二")
     services.agreement_update(agreement=agreement, by=editor, summary="再公開の概要")
-    services.agreement_publish(agreement=agreement, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
     page = client_in("ja").get(agreement.get_absolute_url()).content.decode()
     assert "撤回中の下書き" not in page
     assert "公開時の概要" in page and "再公開の概要" in page
@@ -32,8 +32,8 @@ def test_the_history_on_the_page_hides_text_drafted_while_withdrawn(city, editor
 
 def test_an_unpublished_parent_is_not_named_on_a_published_childs_page(city, viewer):
     """The public reads neither the draft parent's public id nor its title; officers of the city do."""
-    parent = AgreementFactory(municipality=city, title="非公開の包括協定")
-    child = AgreementFactory(
+    parent = PublishableAgreementFactory(municipality=city, title="非公開の包括協定")
+    child = PublishableAgreementFactory(
         municipality=city, kind="individual", parent=parent, published=True, published_at="2025-04-01T00:00Z"
     )
     page = client_in("ja").get(child.get_absolute_url()).content.decode()
@@ -44,9 +44,9 @@ def test_an_unpublished_parent_is_not_named_on_a_published_childs_page(city, vie
 
 def test_a_parent_set_while_unpublished_is_not_named_in_the_history(city, editor, approver):
     """The history on the page names a parent only while it is published."""
-    parent = AgreementFactory(municipality=city, title="非公開の包括協定")
+    parent = PublishableAgreementFactory(municipality=city, title="非公開の包括協定")
     child = services.agreement_create(municipality=city, by=editor, kind="individual", title="個別協定")
-    services.agreement_publish(agreement=child, by=approver)
+    services.agreement_publish(agreement=ready_to_publish(child), by=approver)
     services.agreement_update(agreement=child, by=editor, parent=parent)
     page = client_in("ja").get(child.get_absolute_url()).content.decode()
     assert parent.public_id not in page and "非公開の包括協定" not in page

@@ -22,7 +22,13 @@ from api.serializers.agreements import AgreementSerializer
 from opendata.bulk import current_dir, opendata_export
 from tests.api.conftest import client_for
 from tests.csv_forms import copy_csv, python_csv
-from tests.factories import AgreementFactory, MeasurementFactory, OutcomeIndicatorFactory, PartyFactory
+from tests.factories import (
+    MeasurementFactory,
+    OutcomeIndicatorFactory,
+    PartyFactory,
+    PublishableAgreementFactory,
+    ready_to_publish,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +36,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def hidden_parent(city, organization):
     """A published individual agreement under a comprehensive agreement that is still a draft."""
-    parent = AgreementFactory(municipality=city, kind="comprehensive", title="非公開の包括協定")
-    child = AgreementFactory(
+    parent = PublishableAgreementFactory(municipality=city, kind="comprehensive", title="非公開の包括協定")
+    child = PublishableAgreementFactory(
         municipality=city, kind="individual", parent=parent, published=True, published_at=timezone.now()
     )
     PartyFactory(agreement=child, organization=organization)
@@ -64,7 +70,7 @@ def test_both_json_paths_apply_one_rule(hidden_parent, viewer, partner):
         (fast,) = AGREEMENTS.json(AGREEMENTS.json_values(queryset, reader=reader))
         assert serialized["parent"] == fast["parent"] == expected, reader
     # published, the parent is named to everyone
-    services.agreement_publish(agreement=parent, by=services_approver(parent))
+    services.agreement_publish(agreement=ready_to_publish(parent), by=services_approver(parent))
     (fast,) = AGREEMENTS.json(AGREEMENTS.json_values(queryset))
     assert fast["parent"] == parent.public_id
     assert client_for().get(f"/api/v1/agreements/{child.public_id}/").json()["parent"] == parent.public_id
@@ -159,7 +165,7 @@ def test_no_review_comment_or_reviewer_in_any_public_output(
     for user, name in ((approver, "shinsa-tanaka"), (partner, "houkoku-suzuki")):
         user.username = name  # names that cannot occur in the data by chance
         user.save(update_fields=["username"])
-    agreement = AgreementFactory(municipality=city, published=True, published_at=timezone.now())
+    agreement = PublishableAgreementFactory(municipality=city, published=True, published_at=timezone.now())
     PartyFactory(agreement=agreement, organization=organization)
     indicator = OutcomeIndicatorFactory(agreement=agreement, reporter=organization)
     measurement = services.measurement_record(
