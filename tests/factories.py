@@ -133,7 +133,7 @@ class PublishableAgreementFactory(AgreementFactory):
     @factory.post_generation
     def party(self, create, extracted, **kwargs):
         if create and extracted is not False and not self.parties.exists():
-            PartyFactory(agreement=self, role=PartyRole.LEAD_PARTNER)
+            PartyFactory(agreement=self)
 
     @factory.post_generation
     def field_codes(self, create, extracted, **kwargs):
@@ -158,7 +158,7 @@ def ready_to_publish(agreement):
     if not agreement.fields.exists():
         agreement.fields.add(cooperation_field())
     if not agreement.parties.exists():
-        PartyFactory(agreement=agreement, role=PartyRole.LEAD_PARTNER)
+        PartyFactory(agreement=agreement)
     return agreement
 
 
