@@ -16,6 +16,7 @@ from tests.factories import (
     OutcomeIndicatorFactory,
     PartyFactory,
     ProgressUpdateFactory,
+    ready_to_publish,
 )
 
 from .conftest import admin_url
@@ -61,6 +62,7 @@ def test_editor_cannot_publish(login, editor, agreement):
 def test_approver_publishes_and_unpublishes(login, approver, agreement):
     """An approver publishes (with a date) and withdraws an agreement, through the services."""
     client = login(approver)
+    ready_to_publish(agreement)
 
     published = run_action(client, Agreement, "publish", [agreement])
     agreement.refresh_from_db()
@@ -77,7 +79,8 @@ def test_approver_publishes_and_unpublishes(login, approver, agreement):
 def test_publication_fails_per_agreement_where_the_user_is_not_approver(login, approver, other_city, agreement):
     """Approver here, editor there: one agreement is published, the other gets its own error message."""
     MembershipFactory(user=approver, municipality=other_city, role=Role.EDITOR)
-    elsewhere = AgreementFactory(municipality=other_city)
+    elsewhere = ready_to_publish(AgreementFactory(municipality=other_city))
+    ready_to_publish(agreement)
 
     response = run_action(login(approver), Agreement, "publish", [agreement, elsewhere])
 

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 
 from agreements import publicity, services
 from agreements.models import PublicationVersion, PublicChange
-from tests.factories import DeliverableFactory, InitiativeFactory, PublishableAgreementFactory, ready_to_publish
+from tests.factories import AgreementFactory, DeliverableFactory, InitiativeFactory, ready_to_publish
 
 pytestmark = pytest.mark.django_db
 PRODUCT = (
@@ -39,7 +39,7 @@ def dispatches(monkeypatch):
 def test_record_public_changes_writes_one_row_per_agreement_and_bumps_once(city, dispatches):
     """Given ids with duplicates and empties, then one row each (with the public id), one more version,
     and, at the commit, one dispatch."""
-    first, second = PublishableAgreementFactory(municipality=city), PublishableAgreementFactory(municipality=city)
+    first, second = AgreementFactory(municipality=city), AgreementFactory(municipality=city)
     version = publicity.publication_version()
 
     publicity.record_public_changes([first.pk, second.pk, first.pk, None, 0], kind="withdrawn")
@@ -57,7 +57,7 @@ def test_nothing_to_record_is_a_no_op(dispatches, django_capture_on_commit_callb
 
 
 def test_several_calls_in_one_transaction_dispatch_one_task(city, dispatches, django_capture_on_commit_callbacks):
-    agreements = [PublishableAgreementFactory(municipality=city) for _ in range(3)]
+    agreements = [AgreementFactory(municipality=city) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         for agreement in agreements:
             publicity.record_public_changes([agreement.pk])
@@ -68,7 +68,7 @@ def test_several_calls_in_one_transaction_dispatch_one_task(city, dispatches, dj
 def test_a_rolled_back_savepoint_does_not_keep_a_later_commit_from_dispatching(
     city, dispatches, django_capture_on_commit_callbacks
 ):
-    agreement = PublishableAgreementFactory(municipality=city)
+    agreement = AgreementFactory(municipality=city)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
             publicity.record_public_changes([agreement.pk])
@@ -82,7 +82,7 @@ def test_a_rolled_back_savepoint_does_not_keep_a_later_commit_from_dispatching(
 
 def test_a_rolled_back_service_records_nothing(city, approver, dispatches, django_capture_on_commit_callbacks):
     """Given a publish inside a transaction that fails afterwards, then no row, no bump, no task."""
-    agreement = PublishableAgreementFactory(municipality=city, status="active")
+    agreement = AgreementFactory(municipality=city, status="active")
     version = publicity.publication_version()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
         services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
@@ -91,7 +91,7 @@ def test_a_rolled_back_service_records_nothing(city, approver, dispatches, djang
 
 
 def test_every_public_write_of_the_services_records_and_private_ones_do_not(city, editor, approver, dispatches):
-    agreement = PublishableAgreementFactory(municipality=city, status="active")
+    agreement = AgreementFactory(municipality=city, status="active")
     deliverable = DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
     services.agreement_update(agreement=agreement, by=editor, title="下書き")  # unpublished: nobody sees it
     assert PublicChange.objects.count() == 0
@@ -119,7 +119,7 @@ def test_concurrent_writers_bump_the_version_without_deadlock(postgres_only, cit
     """Eight threads publish eight agreements at once, each in its own transaction, each having locked
     its agreement first: all commit, and the version grows by eight."""
     monkeypatch.setattr(publicity, "_dispatch", lambda: None)
-    agreements = [PublishableAgreementFactory(municipality=city, status="active") for _ in range(8)]
+    agreements = [AgreementFactory(municipality=city, status="active") for _ in range(8)]
     version = publicity.publication_version()
     barrier, errors = threading.Barrier(len(agreements)), []
 

@@ -1,6 +1,6 @@
 """The public changes feed (`/api/v1/changes/`): a harvester keeps an exact mirror of the published
 agreements by reading the feed from where it stopped and re-reading each agreement it names — publish,
-edit, unpublish and delete included (issue 13, first slice)."""
+edit, unpublish and republish included (issue 13, first slice)."""
 
 import pytest
 from django.utils import timezone
@@ -8,7 +8,7 @@ from django.utils import timezone
 from agreements import services
 from agreements.models import Agreement
 from tests.api.conftest import client_for
-from tests.factories import PublishableAgreementFactory, ready_to_publish
+from tests.factories import AgreementFactory, ready_to_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -43,9 +43,9 @@ class Mirror:
         return public == self.agreements
 
 
-def test_a_mirror_follows_publish_edit_unpublish_and_delete(city, approver):
+def test_a_mirror_follows_publish_edit_unpublish_and_republish(city, approver):
     client = client_for()
-    first, second = (PublishableAgreementFactory(municipality=city, title=t) for t in ("一つ目", "二つ目"))
+    first, second = (AgreementFactory(municipality=city, title=t) for t in ("一つ目", "二つ目"))
     mirror = Mirror(client)
     mirror.sync()
     assert mirror.agreements == {} and mirror.equals_the_public_state()
@@ -63,15 +63,16 @@ def test_a_mirror_follows_publish_edit_unpublish_and_delete(city, approver):
     mirror.sync()
     assert set(mirror.agreements) == {first.public_id} and mirror.equals_the_public_state()
 
-    services.agreement_delete(agreement=Agreement.objects.get(pk=second.pk), by=approver)  # unpublished: allowed
+    # a signed agreement is never deleted (only drafts are, and drafts are never public): it comes back
+    services.agreement_publish(agreement=Agreement.objects.get(pk=second.pk), by=approver)
     mirror.sync()
-    assert mirror.equals_the_public_state()
+    assert set(mirror.agreements) == {first.public_id, second.public_id} and mirror.equals_the_public_state()
 
 
 def test_the_feed_names_withdrawals_and_never_drafts(city, approver):
-    draft = PublishableAgreementFactory(municipality=city, title="下書きのまま")
+    draft = AgreementFactory(municipality=city, title="下書きのまま")
     services.agreement_update(agreement=draft, by=approver, title="下書きのまま（改）")  # never public: no entry
-    shown = PublishableAgreementFactory(municipality=city)
+    shown = AgreementFactory(municipality=city)
     services.agreement_publish(agreement=ready_to_publish(shown), by=approver)
     services.agreement_unpublish(agreement=Agreement.objects.get(pk=shown.pk), by=approver)
     body = client_for().get("/api/v1/changes/").json()
@@ -84,7 +85,7 @@ def test_the_feed_names_withdrawals_and_never_drafts(city, approver):
 
 def test_since_and_the_keyset_pages(city, approver):
     for _ in range(3):
-        services.agreement_publish(agreement=ready_to_publish(PublishableAgreementFactory(municipality=city)), by=approver)
+        services.agreement_publish(agreement=ready_to_publish(AgreementFactory(municipality=city)), by=approver)
     client = client_for()
     first = client.get("/api/v1/changes/?page_size=2").json()
     assert len(first["results"]) == 2 and first["next"]
@@ -102,7 +103,7 @@ def test_since_and_the_keyset_pages(city, approver):
 def test_any_iso_offset_is_answered(city, approver, since):
     """Offsets PostgreSQL refuses (beyond ±15:59) and moments an offset moves past year 1 or 9999 are
     read in UTC: an answer, never a 500 (found by schemathesis)."""
-    services.agreement_publish(agreement=ready_to_publish(PublishableAgreementFactory(municipality=city)), by=approver)
+    services.agreement_publish(agreement=ready_to_publish(AgreementFactory(municipality=city)), by=approver)
     response = client_for().get("/api/v1/changes/", {"since": since})
     assert response.status_code == 200
     assert len(response.json()["results"]) == (0 if since.startswith("9999") else 1)

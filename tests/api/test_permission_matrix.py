@@ -323,6 +323,7 @@ EFFECTS = {
         ["agreements_agreement", "agreements_historicalagreement"],
         lambda w: _get(Agreement, w.other_draft.pk).published,
     ),
+    "publish own incomplete draft": ([], lambda w: False),  # refused for everyone: never reached
     "unpublish own": (
         ["agreements_agreement", "agreements_historicalagreement"],
         lambda w: not _get(Agreement, w.own_published.pk).published,

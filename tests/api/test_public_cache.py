@@ -9,7 +9,7 @@ from django.utils import timezone
 from agreements import services
 from agreements.publicity import publication_version
 from tests.api.conftest import client_for
-from tests.factories import PublishableAgreementFactory, ready_to_publish
+from tests.factories import AgreementFactory, ready_to_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def cache_on(settings):
 
 @pytest.fixture
 def listed(city):
-    return PublishableAgreementFactory(municipality=city, published=True, published_at=timezone.now())
+    return AgreementFactory(municipality=city, published=True, published_at=timezone.now())
 
 
 def _get(client, url, **extra):
@@ -50,7 +50,7 @@ def test_the_detail_answers_304_from_the_cache(listed):
 
 def test_a_publish_and_a_withdrawal_are_visible_at_once(listed, approver, city):
     client = client_for()
-    draft = PublishableAgreementFactory(municipality=city, title="新しい協定")
+    draft = AgreementFactory(municipality=city, title="新しい協定")
     url = "/api/v1/agreements/"
     assert client.get(url).json()["count"] == 1
     version = publication_version()
@@ -63,7 +63,7 @@ def test_a_publish_and_a_withdrawal_are_visible_at_once(listed, approver, city):
 
 
 def test_members_and_errors_are_never_cached(listed, approver, city):
-    PublishableAgreementFactory(municipality=city, title="下書き")
+    AgreementFactory(municipality=city, title="下書き")
     anonymous, member = client_for(), client_for(approver)
     assert anonymous.get("/api/v1/agreements/").json()["count"] == 1
     assert member.get("/api/v1/agreements/").json()["count"] == 2  # the draft too

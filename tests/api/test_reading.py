@@ -1,16 +1,19 @@
 """What readers get: history with field-level differences, filters, no personal data, no unpublished records."""
 
+import datetime
 import json
 
 import pytest
 from django.utils import timezone
 
 from agreements import services
+from agreements.models import Party
 from tests.api.conftest import client_for
 from tests.factories import (
+    AgreementFactory,
     ContactFactory,
+    OrganizationFactory,
     PartyFactory,
-    PublishableAgreementFactory,
     cooperation_field,
     ready_to_publish,
 )
@@ -19,11 +22,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_history_lists_field_changes_and_names_users_to_members_only(city, editor, approver):
-    agreement = services.agreement_create(municipality=city, by=editor, kind="other", title="最初の題名")
+    agreement = services.agreement_create(
+        municipality=city, by=editor, kind="other", title="最初の題名", summary="地域の課題解決に向けた連携"
+    )
     services.agreement_update(
         agreement=agreement, by=editor, title="二番目の題名", fields=[cooperation_field("childcare")]
     )
-    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
+    services.agreement_record_save(instance=Party(agreement=agreement, organization=OrganizationFactory()), by=editor)
+    services.agreement_activate(agreement=agreement, by=editor, signed_on=datetime.date(2024, 4, 1))
+    services.agreement_publish(agreement=agreement, by=approver)
     url = f"/api/v1/agreements/{agreement.public_id}/history/"
 
     entries = client_for(editor).get(url).json()
@@ -41,10 +48,10 @@ def test_history_lists_field_changes_and_names_users_to_members_only(city, edito
 
 def test_filters_by_contract_names(city, other_city, organization):
     published = {"published": True, "published_at": timezone.now()}
-    here = PublishableAgreementFactory(municipality=city, kind="comprehensive", municipal_cost_jpy=0, **published)
+    here = AgreementFactory(municipality=city, kind="comprehensive", municipal_cost_jpy=0, **published)
     here.fields.set([cooperation_field("education")])
     PartyFactory(agreement=here, organization=organization)
-    PublishableAgreementFactory(municipality=other_city, kind="memorandum", municipal_cost_jpy=500, title="防災協定", **published)
+    AgreementFactory(municipality=other_city, kind="memorandum", municipal_cost_jpy=500, title="防災協定", **published)
     client = client_for()
 
     def ids(query):
@@ -64,7 +71,7 @@ def test_filters_by_contract_names(city, other_city, organization):
 
 
 def test_no_personal_data_in_any_response(city, organization, partner, approver):
-    agreement = PublishableAgreementFactory(municipality=city)
+    agreement = AgreementFactory(municipality=city)
     PartyFactory(agreement=agreement, organization=organization)
     contact = ContactFactory(
         organization=organization, name="秘密 太郎", email="taro.secret@example.jp", phone="090-1234-5678"

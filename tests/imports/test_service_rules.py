@@ -14,7 +14,7 @@ from agreements.models import Agreement
 from partnerships.codes import corporate_number_for_lg_code
 from partnerships.models import Department, Organization
 from partnerships.services import departments_create, organizations_register
-from tests.factories import PublishableAgreementFactory
+from tests.factories import AgreementFactory
 from tests.imports.test_imports import csv_bytes, row, run
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def partnered(name, number="", **values):
 
 def test_new_rows_are_numbered_as_agreement_next_public_ids_numbers_them(city, editor):
     """Given stored ids up to 007 and a file giving 010, the service's next ids are the import's."""
-    PublishableAgreementFactory(municipality=city, public_id="272299-2024-007")
+    AgreementFactory(municipality=city, public_id="272299-2024-007")
     expected = services.agreement_next_public_ids(municipality=city, year=2024, count=2, taken=["272299-2024-010"])
 
     job = run(
@@ -60,7 +60,7 @@ def test_a_row_gets_the_status_the_nightly_expiry_gives_its_dates(city, editor, 
     rule = services.agreement_status_on(
         signed_on=datetime.date(2020, 4, 1), ends_on=ends_on, auto_renewal=False, today=today
     )
-    stored = PublishableAgreementFactory(
+    stored = AgreementFactory(
         municipality=city, status="active", signed_on=datetime.date(2020, 4, 1), starts_on=None, ends_on=ends_on
     )
 
@@ -140,7 +140,7 @@ def test_a_new_department_is_created_by_the_service_with_its_history(city, edito
 
 def test_a_reimport_moving_a_status_backwards_is_a_row_error_with_the_services_message(city, editor):
     """active → draft is refused as agreement_start_negotiation & co. refuse it; nothing is written."""
-    stored = PublishableAgreementFactory(municipality=city, public_id="272299-2024-001", status="active", title="元の題名")
+    stored = AgreementFactory(municipality=city, public_id="272299-2024-001", status="active", title="元の題名")
     refusal = services.agreement_move_refusal(agreement=stored, to="draft")
 
     job = run(
@@ -159,7 +159,7 @@ def test_a_reimport_moving_a_status_backwards_is_a_row_error_with_the_services_m
 
 
 def test_a_reimport_moving_a_status_forwards_is_written(city, editor):
-    stored = PublishableAgreementFactory(municipality=city, public_id="272299-2024-001", status="active")
+    stored = AgreementFactory(municipality=city, public_id="272299-2024-001", status="active")
 
     job = run(
         city,
@@ -178,7 +178,7 @@ def test_a_reimport_without_a_status_keeps_a_status_its_dates_would_move_backwar
     """A status only inferred from the dates is not something the officer said: where the rule refuses
     the move (expired → active, e.g. a list that still shows the old end date), the stored status stands
     and the row's other changes are written."""
-    stored = PublishableAgreementFactory(municipality=city, public_id="272299-2024-001", status="expired", title="元の題名")
+    stored = AgreementFactory(municipality=city, public_id="272299-2024-001", status="expired", title="元の題名")
 
     job = run(
         city,

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from agreements.choices import AgreementKind, DeliverableStatus, Direction, ReviewStatus
 from agreements.services import agreement_publish
 from tests.factories import (
+    AgreementFactory,
     AmendmentFactory,
     ContactFactory,
     DeliverableFactory,
@@ -24,7 +25,6 @@ from tests.factories import (
     OutcomeIndicatorFactory,
     PartyFactory,
     ProgressUpdateFactory,
-    PublishableAgreementFactory,
     ready_to_publish,
 )
 
@@ -92,14 +92,14 @@ def story(city, organization, approver, settings, run_on_commit, tmp_path):
     settings.KYOSO_PUBLIC_BASE_URL = BASE_URL
     settings.MEDIA_ROOT = tmp_path / "media"
     with run_on_commit():
-        parent = PublishableAgreementFactory(
+        parent = AgreementFactory(
             municipality=city,
             kind=AgreementKind.COMPREHENSIVE,
             title="四條畷市と株式会社パートナーとの包括連携協定",
             status="active",
         )
         agreement_publish(agreement=ready_to_publish(parent), by=approver)
-        agreement = PublishableAgreementFactory(
+        agreement = AgreementFactory(
             municipality=city,
             kind=AgreementKind.INDIVIDUAL,
             parent=parent,

@@ -15,13 +15,13 @@ from frictionless import Package
 from opendata.bulk import current_dir, opendata_export
 from tests.api.conftest import client_for
 from tests.factories import (
+    AgreementFactory,
     ContactFactory,
     DeliverableFactory,
     InitiativeFactory,
     MeasurementFactory,
     OutcomeIndicatorFactory,
     PartyFactory,
-    PublishableAgreementFactory,
     ready_to_publish,
 )
 
@@ -49,7 +49,7 @@ def opendata_dir(tmp_path, settings):
 def published(city, organization, approver, django_capture_on_commit_callbacks):
     from agreements import services
 
-    agreement = PublishableAgreementFactory(municipality=city, municipal_cost_jpy=0)
+    agreement = AgreementFactory(municipality=city, municipal_cost_jpy=0)
     PartyFactory(agreement=agreement, organization=organization, role="lead_partner")
     contact = ContactFactory(
         organization=organization, name="秘密 次郎", email="jiro.secret@example.jp", phone="090-9999-0000"
@@ -60,7 +60,7 @@ def published(city, organization, approver, django_capture_on_commit_callbacks):
     MeasurementFactory(indicator=indicator)
     with django_capture_on_commit_callbacks(execute=True):  # the OCDS release is recorded after commit
         services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)
-    PublishableAgreementFactory(municipality=city, title="非公開の下書き")
+    AgreementFactory(municipality=city, title="非公開の下書き")
     return agreement, deliverable
 
 

@@ -15,7 +15,7 @@ from opendata.models import Release
 from opendata.tasks import public_changes
 from tests.api.conftest import client_for
 from tests.celery_broker import use_broker
-from tests.factories import DeliverableFactory, InitiativeFactory, PublishableAgreementFactory, ready_to_publish
+from tests.factories import AgreementFactory, DeliverableFactory, InitiativeFactory, ready_to_publish
 from tests.notifications.test_worker import redis_broker, worker  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def fresh_pools():
 
 @pytest.fixture
 def published(city, publish):
-    agreement = publish(PublishableAgreementFactory(municipality=city, status="active", ends_on=datetime.date(2099, 3, 31)))
+    agreement = publish(AgreementFactory(municipality=city, status="active", ends_on=datetime.date(2099, 3, 31)))
     assert Release.objects.filter(agreement=agreement).count() == 1
     return agreement
 
@@ -57,7 +57,7 @@ def test_an_api_edit_is_one_release(published, editor, committed):
 
 
 def test_a_workspace_publish_and_unpublish(city, approver, client, committed):
-    agreement = PublishableAgreementFactory(municipality=city, status="active")
+    agreement = ready_to_publish(AgreementFactory(municipality=city, status="active"))
     client.force_login(approver)
     with committed():
         client.post(reverse("workspace:agreement-publish", kwargs={"public_id": agreement.public_id}))
@@ -72,7 +72,7 @@ def test_a_workspace_publish_and_unpublish(city, approver, client, committed):
 
 
 def test_an_admin_publish_action_is_one_release(city, approver, client, committed):
-    agreement = PublishableAgreementFactory(municipality=city, status="active")
+    agreement = ready_to_publish(AgreementFactory(municipality=city, status="active"))
     approver.is_staff = True
     approver.save(update_fields=["is_staff"])
     client.force_login(approver)
@@ -97,7 +97,7 @@ def test_an_api_delete_of_a_published_record_is_a_withdrawal_and_one_release(pub
 
 def test_the_nightly_expiry_is_one_release(city, publish, committed):
     agreement = publish(
-        PublishableAgreementFactory(
+        AgreementFactory(
             municipality=city,
             status="active",
             signed_on=datetime.date(2019, 4, 1),
@@ -139,7 +139,7 @@ def test_a_real_worker_builds_the_release(worker, city, approver):  # noqa: F811
 
     app.conf.task_always_eager = False  # eager_tasks puts it back
     fresh_pools()
-    agreement = PublishableAgreementFactory(municipality=city, status="active")
+    agreement = ready_to_publish(AgreementFactory(municipality=city, status="active"))
     services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)  # commits; the dispatch goes to Redis
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not Release.objects.filter(agreement=agreement).exists():

@@ -16,10 +16,10 @@ from opendata import services as opendata_services
 from opendata.checks import check_ocid_prefix
 from opendata.models import Release
 from tests.factories import (
+    AgreementFactory,
     DeliverableFactory,
     DocumentFactory,
     InitiativeFactory,
-    PublishableAgreementFactory,
     ready_to_publish,
 )
 
@@ -146,7 +146,7 @@ def test_deleting_a_record_is_a_change(story, editor, run_on_commit):
 
 def test_an_unpublished_agreement_records_no_release(city, editor, run_on_commit):
     with run_on_commit():
-        agreement = PublishableAgreementFactory(municipality=city)
+        agreement = AgreementFactory(municipality=city)
         DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
         DocumentFactory(agreement=agreement)
         services.agreement_update(agreement=agreement, by=editor, title="下書きの変更")
@@ -156,7 +156,7 @@ def test_an_unpublished_agreement_records_no_release(city, editor, run_on_commit
 
 
 def test_deleting_an_unpublished_draft_is_quiet(city, editor, run_on_commit):
-    agreement = PublishableAgreementFactory(municipality=city)
+    agreement = AgreementFactory(municipality=city)
     DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
 
     with run_on_commit():
@@ -207,7 +207,7 @@ def test_a_failure_while_building_does_not_undo_the_change(story, editor, run_on
 
 def test_the_command_records_what_no_service_recorded(city):
     """A queryset update records no change: the command catches up, and a second run finds nothing new."""
-    agreement = PublishableAgreementFactory(municipality=city, status="active")
+    agreement = AgreementFactory(municipality=city, status="active")
     Agreement.objects.filter(pk=agreement.pk).update(published=True, published_at=timezone.now())
     out = StringIO()
 

@@ -5,7 +5,7 @@ never named."""
 import pytest
 
 from agreements import services
-from tests.factories import PublishableAgreementFactory, ready_to_publish
+from tests.factories import AgreementFactory, ready_to_publish
 from tests.portal.conftest import client_in
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,8 @@ def test_the_history_on_the_page_hides_text_drafted_while_withdrawn(city, editor
 
 def test_an_unpublished_parent_is_not_named_on_a_published_childs_page(city, viewer):
     """The public reads neither the draft parent's public id nor its title; officers of the city do."""
-    parent = PublishableAgreementFactory(municipality=city, title="非公開の包括協定")
-    child = PublishableAgreementFactory(
+    parent = AgreementFactory(municipality=city, title="非公開の包括協定")
+    child = AgreementFactory(
         municipality=city, kind="individual", parent=parent, published=True, published_at="2025-04-01T00:00Z"
     )
     page = client_in("ja").get(child.get_absolute_url()).content.decode()
@@ -44,7 +44,7 @@ def test_an_unpublished_parent_is_not_named_on_a_published_childs_page(city, vie
 
 def test_a_parent_set_while_unpublished_is_not_named_in_the_history(city, editor, approver):
     """The history on the page names a parent only while it is published."""
-    parent = PublishableAgreementFactory(municipality=city, title="非公開の包括協定")
+    parent = AgreementFactory(municipality=city, title="非公開の包括協定")
     child = services.agreement_create(municipality=city, by=editor, kind="individual", title="個別協定")
     services.agreement_publish(agreement=ready_to_publish(child), by=approver)
     services.agreement_update(agreement=child, by=editor, parent=parent)

@@ -23,10 +23,10 @@ from opendata.bulk import current_dir, opendata_export
 from tests.api.conftest import client_for
 from tests.csv_forms import copy_csv, python_csv
 from tests.factories import (
+    AgreementFactory,
     MeasurementFactory,
     OutcomeIndicatorFactory,
     PartyFactory,
-    PublishableAgreementFactory,
     ready_to_publish,
 )
 
@@ -36,8 +36,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def hidden_parent(city, organization):
     """A published individual agreement under a comprehensive agreement that is still a draft."""
-    parent = PublishableAgreementFactory(municipality=city, kind="comprehensive", title="非公開の包括協定")
-    child = PublishableAgreementFactory(
+    parent = AgreementFactory(municipality=city, kind="comprehensive", title="非公開の包括協定")
+    child = AgreementFactory(
         municipality=city, kind="individual", parent=parent, published=True, published_at=timezone.now()
     )
     PartyFactory(agreement=child, organization=organization)
@@ -165,7 +165,7 @@ def test_no_review_comment_or_reviewer_in_any_public_output(
     for user, name in ((approver, "shinsa-tanaka"), (partner, "houkoku-suzuki")):
         user.username = name  # names that cannot occur in the data by chance
         user.save(update_fields=["username"])
-    agreement = PublishableAgreementFactory(municipality=city, published=True, published_at=timezone.now())
+    agreement = AgreementFactory(municipality=city, published=True, published_at=timezone.now())
     PartyFactory(agreement=agreement, organization=organization)
     indicator = OutcomeIndicatorFactory(agreement=agreement, reporter=organization)
     measurement = services.measurement_record(

@@ -17,6 +17,7 @@ from tests.factories import (
     OrganizationFactory,
     ProgressUpdateFactory,
     cooperation_field,
+    ready_to_publish,
 )
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,7 @@ def test_an_impossible_move_is_a_message_not_a_crash(login, editor, city):
 
 def test_approver_publishes_and_unpublishes(login, approver, world):
     client = login(approver)
+    ready_to_publish(world.agreement)
     page = client.get(url("agreement", world.agreement.public_id)).content.decode()
     assert url("agreement-publish", world.agreement.public_id) in page
     client.post(url("agreement-publish", world.agreement.public_id))
