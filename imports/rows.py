@@ -24,7 +24,12 @@ from django.utils.translation import gettext as _
 from agreements.choices import AgreementKind, DatePrecision
 from agreements.models import Agreement
 from agreements.models.agreement import PUBLIC_ID_PATTERN, SIGNED_ON_FIRST_DAY
-from agreements.services import agreement_move_refusal, agreement_status_on
+from agreements.services import (
+    agreement_move_refusal,
+    agreement_status_on,
+    publication_checklist,
+    publication_refusal,
+)
 from partnerships.codes import is_valid_corporate_number, resolve_lg_code
 from partnerships.models import OrganizationKind
 from partnerships.names import LEGAL_FORM_ABBREVIATIONS, parse_partner, split_partners
@@ -595,6 +600,18 @@ class RowReader:
         publish = bool(parse("publish", parse_bool)) if value("publish") else False
         if publish and not self.can_publish:
             fail(self.label("publish"), _("Only an approver can publish; leave it いいえ."))
+        elif publish and not (existing is not None and existing.published):
+            # the rule of agreement_publish, on the row's values (a re-import keeps what the file omits)
+            keeps = existing is not None
+            checklist = publication_checklist(
+                status=status,
+                signed_on=agreement.signed_on,
+                parties=len(partners) or (existing.parties.count() if keeps else 0),
+                summary=agreement.summary or (existing.summary if keeps else ""),
+                fields=len(fields) or (existing.fields.count() if keeps else 0),
+            )
+            for messages in publication_refusal(checklist).values():
+                fail(self.label("publish"), " ".join(messages))
         if self.report.error_count > before:
             return None
 

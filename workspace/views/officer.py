@@ -212,11 +212,32 @@ def agreement_delete(request, public_id):
 
 
 @officer_view
-@require_POST
 def agreement_publish(request, public_id):
-    """Approvers only: the page shows the button to approvers, and the service refuses anyone else."""
+    """Check before publishing: the checklist (agreements.services.publication_checklist) and what will
+    become public; the button publishes. Approvers only: the service refuses anyone else, and refuses an
+    agreement missing a required item — its messages are listed at the top, each linked to its item."""
     agreement = officer_agreement(request, public_id)
-    return _move(request, agreement, services.agreement_publish, _("The agreement is now public."))
+    if agreement.published:
+        return redirect("workspace:agreement", public_id=agreement.public_id)
+    problems = {}
+    if request.method == "POST":
+        try:
+            services.agreement_publish(agreement=agreement, by=request.user)
+        except ValidationError as error:
+            problems = error.message_dict
+        else:
+            messages.success(request, _("The agreement is now public."))
+            return redirect("workspace:agreement", public_id=agreement.public_id)
+    checklist = services.agreement_publication_checklist(agreement)
+    context = selectors.agreement_workspace(agreement) | officer_rights(request.user, agreement.municipality_id)
+    context |= {
+        "agreement": agreement,
+        "checklist": checklist,
+        "ready": not services.publication_refusal(checklist),
+        "problems": [(f"check-{field}", message) for field, messages_ in problems.items() for message in messages_],
+        "public_documents": agreement.documents.filter(public=True).count(),
+    }
+    return render(request, "workspace/agreement_publish.html", context)
 
 
 @officer_view
