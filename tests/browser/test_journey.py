@@ -83,9 +83,18 @@ def test_officer_logs_partner_reports_officer_accepts_public_sees(page, approver
     page.select_option("select[name=reporter]", str(organization.pk))
     submit(page)
 
+    # publishing before the agreement is signed is refused: the checklist names what is missing
+    page.click(f"a[href='/workspace/agreements/{agreement.public_id}/publish/']")
+    expect(page.locator("#check-status")).to_have_class(re.compile("missing"))
+    expect(page.locator("main form button[type=submit]")).to_have_count(0)
+    screenshot(page, "journey-03a-publish-checklist")
+    page.click(f"main a[href='/workspace/agreements/{agreement.public_id}/']")
+
     page.click(f"a[href='/workspace/agreements/{agreement.public_id}/activate/']")
     submit(page)  # the signature date is already known
-    page.click(f"form[action='/workspace/agreements/{agreement.public_id}/publish/'] button")
+    page.click(f"a[href='/workspace/agreements/{agreement.public_id}/publish/']")
+    expect(page.locator("main")).to_contain_text("オンライン申請で子育て手続の待ち日数を減らす")  # what becomes public
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
     agreement.refresh_from_db()
     assert agreement.published and agreement.status == "active"
