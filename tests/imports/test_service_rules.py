@@ -88,6 +88,24 @@ def test_a_row_published_at_once_gets_what_agreement_publish_sets(city, approver
     assert imported.published_at is not None
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"概要": ""}, "A summary for residents"),
+        ({"連携分野": ""}, "At least one cooperation field"),
+        ({"締結日": "", "状態": ""}, "The date signed is given"),
+    ],
+)
+def test_a_row_the_publication_checklist_refuses_is_an_error_and_nothing_is_written(city, approver, change, message):
+    """The rule of agreement_publish (issue 14) on a 公開=はい row: the missing item named at 公開, the
+    whole file refused, nothing written."""
+    agreements = Agreement.objects.count()
+    job = run(city, "list.csv", csv_bytes([partnered("株式会社公開", 公開="はい", **change)]), by=approver)
+    assert job.status == "failed"
+    assert any(e["column"] == "公開" and message in e["message"] for e in job.errors), job.errors
+    assert Agreement.objects.count() == agreements
+
+
 def test_an_organization_the_service_refuses_is_refused_by_the_import_and_nothing_is_written(city, editor):
     """Two new partners with the same 法人番号: organizations_register refuses the second, and so does
     the import (dry run or not), with the same message, writing nothing."""
