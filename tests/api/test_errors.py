@@ -138,4 +138,4 @@ def test_illegal_lifecycle_move_is_400(city, editor):
 def test_messages_are_japanese_by_default(editor):
     response = client_for(editor, language="ja").post("/api/v1/agreements/", VALID | {"kind": "treaty"}, format="json")
     assert response.status_code == 400
-    assert "有効な選択肢ではありません" in response.json()["error"]["fields"]["kind"][0]
+    assert "は選べません" in response.json()["error"]["fields"]["kind"][0]
