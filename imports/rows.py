@@ -391,7 +391,13 @@ class RowReader:
             if not text:
                 return default
             if text not in table:
-                fail(self.label(name), _("%(value)s is not one of the allowed values.") % {"value": text})
+                # the values a person writes: the Japanese labels (the codes are accepted too)
+                allowed = list(dict.fromkeys(k for k in table if not k.isascii())) or sorted(set(table.values()))
+                fail(
+                    self.label(name),
+                    _("%(value)s is not one of the allowed values: %(allowed)s.")
+                    % {"value": text, "allowed": "、".join(allowed)},
+                )
                 return default
             return table[text]
 

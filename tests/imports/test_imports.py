@@ -291,3 +291,12 @@ def test_a_job_left_running_by_a_dead_worker_is_run_again(city, editor, partner_
     assert job.status == "succeeded" and Agreement.objects.count() == 1
     import_agreements(job.pk)  # a further delivery of a finished job does nothing
     assert Agreement.objects.count() == 1
+
+
+def test_an_unknown_value_is_answered_with_the_allowed_ones(city, editor):
+    """Issue 14: an import error for a coded column lists what may be written there."""
+    job = run(city, "list.csv", csv_bytes([row(協定種別="条約")]), by=editor)
+    (error,) = [e for e in job.errors if e["column"] == "協定種別"]
+    assert "条約" in error["message"]
+    for label in ("包括連携協定", "個別協定", "覚書"):
+        assert label in error["message"]
