@@ -445,7 +445,9 @@ AGREEMENTS = Table(
         Column(
             "published",
             BOOLEAN,
+            header="公開",  # the last column of the file: always true in the open data, false for an officer's drafts
             key="published",
+            description="true: 公開中。オープンデータでは常に true（職員が出力した自分の一覧では、下書きは false）",
             import_as="publish",
             importing=Importing(
                 header="公開", help=_("はい to publish at once (approvers only); default いいえ"), example="いいえ"

@@ -13,8 +13,8 @@ import json
 
 from agreements.tables import TABLES
 
-VERSION = "2.0.0"  # issue 13: _英字 renames, label columns beside codes
-SCHEMA_FINGERPRINT = "6102b5372af1d61197b580ee2e366becb2201ea3229054f896bdaee5ee34dbe1"
+VERSION = "2.1.0"  # 2.0.0 issue 13: _英字 renames, labels beside codes; 2.1.0: agreements 公開 (last column)
+SCHEMA_FINGERPRINT = "2bee7c1ead00b6ffc61ccbd36b1e681d4a7a95dd7dfca2a512ec10a13c2b6f98"
 
 OCDS_FILE = "ocds-releases.json.gz"
 LICENSE = {

@@ -76,6 +76,12 @@ def agreement_list(request):
             "kinds": AgreementKind.choices,
             "municipalities": municipalities,
             "several": len(municipalities) > 1,
+            "export_datasets": [
+                ("agreements", _("Agreements")),
+                ("deliverables", _("Deliverables")),
+                ("indicators", _("KPIs")),
+                ("measurements", _("Measurements")),
+            ],
             "can_edit": bool(access.municipalities(Role.EDITOR)),
         },
     )
