@@ -23,7 +23,7 @@ from .views.stats import StatsView
 
 # Swagger UI sets inline styles as it renders; this page alone may, scripts stay 'self' only.
 api_docs_view = csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
-    SpectacularSwaggerSplitView.as_view(url_name="schema")
+    SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html")
 )
 
 router = DefaultRouter()

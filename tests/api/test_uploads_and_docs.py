@@ -73,3 +73,18 @@ def test_documentation_page_loads_only_local_assets(db):
     assert not [a for a in assets if re.match(r"^(https?:)?//", a)], assets
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_the_documentation_page_leads_back_and_speaks_japanese(db):
+    """Issue 14 (12): a way back to the site and a Japanese introduction above Swagger UI."""
+    page = APIClient(HTTP_ACCEPT_LANGUAGE="ja").get("/api/v1/docs/").content.decode()
+    assert 'href="/"' in page and "Kyoso のトップへ戻る" in page
+    assert "アカウントなしで誰でも読めます" in page and 'href="/opendata/"' in page
+
+
+def test_the_empty_open_data_page_does_not_ask_citizens_to_run_a_command(db, settings, tmp_path):
+    from django.test import Client
+
+    settings.KYOSO_OPENDATA_DIR = tmp_path
+    page = Client(HTTP_ACCEPT_LANGUAGE="ja").get("/opendata/").content.decode()
+    assert "manage.py" not in page and "毎晩" in page

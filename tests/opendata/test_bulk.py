@@ -162,7 +162,8 @@ def test_listing_page_and_downloads(published):
 
 def test_listing_before_the_first_export(db):
     page = client_for().get("/opendata/")
-    assert page.status_code == 200 and "export_opendata" in page.content.decode()
+    text = page.content.decode()
+    assert page.status_code == 200 and "written every night" in text and "manage.py" not in text
 
 
 def test_nightly_task_is_scheduled():
