@@ -345,7 +345,7 @@ AGREEMENTS = Table(
             AgreementStatus,
             key="status",
             import_as="status",
-            importing=Importing(help=_("下書き, 協議中, 締結中, 期間満了 or 解除 (default 下書き)"), example="締結中"),
+            importing=Importing(help=_("下書き, 協議中, 有効, 期間満了 or 解除 (default 下書き)"), example="有効"),
         ).columns(),
         *Choice(
             "選定方法",

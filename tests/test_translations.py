@@ -38,7 +38,7 @@ def test_japanese_catalogue_is_complete():
 
 def test_labels_and_messages_are_japanese_by_default():
     with translation.override("ja"):
-        assert [str(label) for label in AgreementStatus.labels] == ["下書き", "協議中", "締結中", "期間満了", "解除"]
+        assert [str(label) for label in AgreementStatus.labels] == ["下書き", "協議中", "有効", "期間満了", "解除"]
         with pytest.raises(ValidationError) as refused:
             validate_lg_code("272290")  # 四條畷市 is 272299: a wrong check digit
         message = " ".join(refused.value.messages)  # lazy: rendered here, in Japanese
