@@ -1,8 +1,9 @@
 """Django's and Django REST framework's own messages, reworded in plain Japanese (issue 14: no framework wording such as
 「このフィールドは必須です。」 or 「この値は 0 以上でなければなりません。」 on our pages and in our API).
 
-The msgids below are Django's (DJANGO_MESSAGES) and DRF's (DRF_MESSAGES), character for character; marking them here keeps them in Kyoso's
-catalogue (makemessages), and Kyoso's catalogue (LOCALE_PATHS) takes precedence over Django's. The
+The msgids below are Django's (DJANGO_MESSAGES) and DRF's (DRF_MESSAGES), character for character;
+marking them here keeps them in Kyoso's catalogue (makemessages), and Kyoso's catalogue (LOCALE_PATHS)
+takes precedence over theirs. The
 Japanese lives in locale/ja/LC_MESSAGES/django.po like every other string; nothing here is called."""
 
 from django.utils.translation import gettext_noop, ngettext_lazy

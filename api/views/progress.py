@@ -127,12 +127,10 @@ class MeasurementViewSet(CsvListMixin, RecordViewSet):
 
     def visible(self, user):
         member = agreement_member_q(user, "indicator__agreement__")
-        return (
-            Measurement.objects.filter(
-                member | Q(indicator__agreement__published=True, review_status="accepted")
+        return Measurement.objects.filter(
+            member | Q(indicator__agreement__published=True, review_status="accepted")
             # attainment needs the indicator's baseline and target; the agreement's public id is shown
-            ).select_related("indicator__agreement")
-        )
+        ).select_related("indicator__agreement")
 
     @extend_schema(
         summary="Record a value (officer or reporting partner editors)", examples=[examples.MEASUREMENT_CREATE]

@@ -150,7 +150,10 @@ KYOSO_TRUSTED_PROXY_COUNT = env.int("KYOSO_TRUSTED_PROXY_COUNT", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["api.params.KnownParamsFilterBackend", "django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "api.params.KnownParamsFilterBackend",
+        "django_filters.rest_framework.DjangoFilterBackend",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

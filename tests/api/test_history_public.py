@@ -77,7 +77,9 @@ def test_records_under_an_agreement_show_only_states_while_it_was_public(
     public history at the republication."""
     agreement = withdrawn_and_republished
     services.agreement_unpublish(agreement=agreement, by=approver)
-    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)  # a window to create the initiative in
+    services.agreement_publish(
+        agreement=ready_to_publish(agreement), by=approver
+    )  # a window to create the initiative in
     initiative = services.agreement_record_save(
         instance=Initiative(agreement=agreement, title="公開中の事業名"), by=editor
     )

@@ -185,7 +185,9 @@ class ListMirror:
             for name in self.data:
                 self.data[name] = {k: r for k, r in self.data[name].items() if self.agreement_of(name, r) != public_id}
                 if not gone:
-                    for row in self.read_all(f"/api/v1/{name}/", {"agreement": public_id} if name != "agreements" else {}):
+                    for row in self.read_all(
+                        f"/api/v1/{name}/", {"agreement": public_id} if name != "agreements" else {}
+                    ):
                         if self.agreement_of(name, row) == public_id:
                             self.data[name][self.key(name, row)] = row
         self.since = started

@@ -140,7 +140,9 @@ def test_a_real_worker_builds_the_release(worker, city, approver):  # noqa: F811
     app.conf.task_always_eager = False  # eager_tasks puts it back
     fresh_pools()
     agreement = ready_to_publish(AgreementFactory(municipality=city, status="active"))
-    services.agreement_publish(agreement=ready_to_publish(agreement), by=approver)  # commits; the dispatch goes to Redis
+    services.agreement_publish(
+        agreement=ready_to_publish(agreement), by=approver
+    )  # commits; the dispatch goes to Redis
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not Release.objects.filter(agreement=agreement).exists():
         time.sleep(0.5)
