@@ -44,6 +44,11 @@ class ApiToken(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class NoticeDelivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("One mail per notice, at once")
+    DAILY = "daily", _("One mail a day with the day's notices")
+
+
 class Profile(models.Model):
     """A user's preferences: the language of the interface and of the mail Kyoso sends them."""
 
@@ -51,6 +56,11 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile", verbose_name=_("user")
     )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="ja")
+    # "" = the default of the user's role (notifications.services.delivery_of): partners get one mail a
+    # day, officers one per notice
+    notice_delivery = models.CharField(
+        _("notice mail"), max_length=10, choices=NoticeDelivery.choices, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("profile")

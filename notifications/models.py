@@ -32,6 +32,10 @@ class NoticeQuerySet(models.QuerySet):
         """Notices not yet mailed."""
         return self.filter(sent_at__isnull=True)
 
+    def immediate(self):
+        """Mailed one by one (notifications.send); the others wait for the daily digest."""
+        return self.filter(digest=False)
+
     def unread(self):
         return self.filter(read_at__isnull=True)
 
@@ -52,6 +56,8 @@ class Notice(models.Model):
     params = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # mailed in the recipient's daily digest rather than at once (their choice when it was written)
+    digest = models.BooleanField(_("in the daily digest"), default=False)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)

@@ -4,12 +4,30 @@ import logging
 
 from django.utils import timezone
 
+from accounts.models import NoticeDelivery, Profile
 from core.transactions import on_commit_once
+from partnerships.access import access_for
 
 from .models import Notice
 from .tasks import notices_send
 
 logger = logging.getLogger(__name__)
+
+
+def delivery_of(user) -> str:
+    """How the user's notices are mailed: their own choice, else the default of their role — a daily
+    digest for a partner's staff (a report request per deliverable would otherwise be many mails), one
+    mail per notice for officers (a report waiting for review is work to do today)."""
+    chosen = Profile.objects.filter(user=user).values_list("notice_delivery", flat=True).first()
+    if chosen:
+        return chosen
+    access = access_for(user)
+    return NoticeDelivery.DAILY if access.partner_roles and not access.officer_roles else NoticeDelivery.IMMEDIATE
+
+
+def notice_delivery_set(*, user, delivery: str) -> None:
+    """The user's choice ("" = their role's default); notices already written keep theirs."""
+    Profile.objects.update_or_create(user=user, defaults={"notice_delivery": delivery})
 
 
 def notice_create(*, recipients, kind: str, key: str, subject=None, url: str = "", params: dict | None = None) -> int:
@@ -22,6 +40,7 @@ def notice_create(*, recipients, kind: str, key: str, subject=None, url: str = "
             kind=kind,
             key=key,
             defaults={
+                "digest": delivery_of(user) == NoticeDelivery.DAILY,
                 "subject_type": subject._meta.model_name if subject is not None else "",
                 "subject_id": str(subject.pk) if subject is not None else "",
                 "url": url,

@@ -2,7 +2,7 @@ from celery import shared_task
 
 from core.locks import job_lock
 
-from .jobs import notices_send_pending
+from .jobs import notices_send_digests, notices_send_pending
 
 
 @shared_task(name="notifications.send", ignore_result=True)
@@ -12,3 +12,12 @@ def notices_send() -> int:
         if not held:
             return 0
         return notices_send_pending()
+
+
+@shared_task(name="notifications.digest", ignore_result=True)
+def notices_digest() -> int:
+    """The daily digest mails (rows are locked: safe on several workers)."""
+    with job_lock("notices-digest", timeout=30 * 60) as held:
+        if not held:
+            return 0
+        return notices_send_digests()

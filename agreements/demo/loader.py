@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from notifications.models import Notice
 from partnerships.models import Contact, Department, Membership, Municipality, Organization
 from partnerships.services import organization_save
 
@@ -118,7 +119,21 @@ def demo_load(*, password: str, today=None) -> DemoReport:
         builder = _Builder(timeline, cities, organizations, departments, contacts, users)
         for spec in agreement_specs(timeline):
             builder.agreement(spec)
+        _settle_notices(users.values())
     return DemoReport(created=created, counts=demo_counts(), accounts=ACCOUNTS)
+
+
+UNREAD_KEPT = 3
+
+
+def _settle_notices(users) -> None:
+    """The notices the demo's back-dated history wrote are history too: read and mailed, but for each
+    account's newest UNREAD_KEPT, so that a first visitor sees a few new notices, not ninety."""
+    now = timezone.now()
+    for user in users:
+        mine = Notice.objects.filter(recipient=user)
+        newest = mine.order_by("-created_at", "-id").values_list("pk", flat=True)[:UNREAD_KEPT]
+        Notice.objects.filter(recipient=user).exclude(pk__in=list(newest)).update(read_at=now, sent_at=now)
 
 
 def demo_counts() -> dict[str, int]:

@@ -275,6 +275,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULE = {
     # the outbox: mail pending notices (also enqueued at once after each change)
     "send-notices": {"task": "notifications.send", "schedule": 60.0},
+    # the daily digest of those who chose it (partners by default), after the morning's reminders
+    "notice-digests": {"task": "notifications.digest", "schedule": crontab(hour=7, minute=30)},
     # the public-change outbox: releases and statistics summaries of changed agreements (also
     # dispatched at once after each change; this catches a broker outage or a failed build)
     "public-changes": {"task": "opendata.public_changes", "schedule": 60.0},

@@ -39,7 +39,7 @@ def test_a_failed_change_leaves_no_notice(deliverable, partner):
 
 
 def test_accept_and_return_notify_the_partner_in_its_language(deliverable, partner, approver):
-    Profile.objects.create(user=partner, language="en")
+    Profile.objects.create(user=partner, language="en", notice_delivery="immediate")  # not the daily digest
     update = services.progress_update_submit(deliverable=deliverable, by=partner, progress=40, status="in_progress")
     services.progress_update_return(update=update, by=approver, comment="写真を添付してください")
     notices_send_pending()
@@ -136,6 +136,7 @@ def test_reminder_job_twice_and_twice_concurrently_sends_each_notice_once(postgr
 
     from agreements import jobs
 
+    Profile.objects.update_or_create(user=partner, defaults={"notice_delivery": "immediate"})  # one mail each
     today = datetime.date(2026, 3, 1)
     for days in (2, 10, 13):
         DeliverableFactory(

@@ -83,8 +83,10 @@ def test_reminder_end_to_end_with_a_real_worker(worker, city, organization, part
 
     from django.utils import timezone
 
+    from accounts.models import Profile
     from agreements.tasks import daily_jobs
 
+    Profile.objects.update_or_create(user=partner, defaults={"notice_delivery": "immediate"})  # mailed at once
     agreement = AgreementFactory(municipality=city, status="active", ends_on=datetime.date(2099, 1, 1))
     PartyFactory(agreement=agreement, organization=organization)
     DeliverableFactory(
