@@ -13,8 +13,8 @@ import json
 
 from agreements.tables import TABLES
 
-VERSION = "2.1.0"  # 2.0.0 issue 13: _英字 renames, labels beside codes; 2.1.0: agreements 公開 (last column)
-SCHEMA_FINGERPRINT = "2bee7c1ead00b6ffc61ccbd36b1e681d4a7a95dd7dfca2a512ec10a13c2b6f98"
+VERSION = "2.1.1"  # 2.0.0 issue 13: _英字 renames, labels beside codes; 2.1.0: agreements 公開; 2.1.1: label 有効 (was 締結中)
+SCHEMA_FINGERPRINT = "c01cf494b3167769817453fa3df2dcaef8f6618b3aa787d93d0444a577079109"
 
 OCDS_FILE = "ocds-releases.json.gz"
 LICENSE = {

@@ -19,6 +19,7 @@ class Access:
     is_superuser: bool = False
     officer_roles: dict[int, str] = field(default_factory=dict)  # municipality id -> role
     partner_roles: dict[int, str] = field(default_factory=dict)  # organization id -> role
+    place: str = ""  # the name of the municipality or organization of the first membership (the header)
 
     def municipalities(self, at_least: str = Role.VIEWER) -> set[int]:
         """Ids of the municipalities where the user holds at least this role."""
@@ -51,15 +52,18 @@ def access_for(user) -> Access:
     cached = getattr(user, "_kyoso_access", None)
     if cached is not None:
         return cached
-    officer, partner = {}, {}
-    for municipality_id, organization_id, role in user.memberships.values_list(
-        "municipality_id", "organization_id", "role"
-    ):
+    officer, partner, places = {}, {}, []
+    for municipality_id, organization_id, role, municipality, organization in user.memberships.values_list(
+        "municipality_id", "organization_id", "role", "municipality__name", "organization__name"
+    ).order_by("id"):
         if municipality_id:
             officer[municipality_id] = role
         else:
             partner[organization_id] = role
-    access = Access(is_superuser=user.is_superuser, officer_roles=officer, partner_roles=partner)
+        places.append(municipality or organization)
+    access = Access(
+        is_superuser=user.is_superuser, officer_roles=officer, partner_roles=partner, place=places[0] if places else ""
+    )
     user._kyoso_access = access
     return access
 

@@ -14,4 +14,5 @@ urlpatterns = [
     re_path(r"^municipalities/(?P<code>[0-9]{6})/$", views.municipality_detail, name="municipality"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("publication-policy/", publication_policy, name="publication-policy"),
+    re_path(r"^about/(?P<slug>contact|privacy|accessibility)/$", views.info_page, name="info"),
 ]

@@ -19,6 +19,7 @@ from partnerships.models import Municipality, MunicipalityKind, Organization
 from . import charts
 from .forms import MORE, PRIMARY, search_filterset
 from .history import agreement_history
+from .models import InfoPage
 from .selectors import (
     VERDICTS,
     agreement_sections,
@@ -269,3 +270,11 @@ def organization_detail(request, pk):
         "municipalities": organization_municipalities(organization, request.user),
     }
     return render(request, "portal/organization.html", context)
+
+
+@require_safe
+def info_page(request, slug):
+    """The operator's pages (contact, privacy, accessibility), as the operator wrote them in the admin."""
+    page = get_object_or_404(InfoPage, slug=slug)
+    title, body = page.localized()
+    return render(request, "portal/info_page.html", {"page": page, "title": title, "body": body})

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notices",
+                "portal.context_processors.site",
             ],
         },
     },
@@ -322,6 +323,8 @@ KYOSO_PUBLIC_CHANGES_RETENTION_DAYS = env.int("KYOSO_PUBLIC_CHANGES_RETENTION_DA
 KYOSO_OPENDATA_DIR = Path(env("KYOSO_OPENDATA_DIR", default=str(BASE_DIR / "var" / "opendata")))
 # Dated yearly archives of the bulk set (archives/kyoso-opendata-YYYY-MM-DD.zip): how many are kept.
 KYOSO_OPENDATA_ARCHIVES_KEPT = env.int("KYOSO_OPENDATA_ARCHIVES_KEPT", default=5)
+# Who runs this Kyoso: named in the footer of every page (and on the contact page the operator writes).
+KYOSO_OPERATOR_NAME = env("KYOSO_OPERATOR_NAME", default="Kyoso")
 # Absolute links in mail and open-data files.
 KYOSO_PUBLIC_BASE_URL = env("KYOSO_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 

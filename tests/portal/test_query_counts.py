@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 # page → (anonymous, signed-in partner of the seeded agreement)
 PINNED = {
-    "home": (15, 18),  # the statistics: one grouped pass over the agreements, KPI verdicts from the summaries
+    "home": (15, 19),  # the statistics: one grouped pass; a member +1: their access (the header names where they work)
     "search": (7, 11),
     "agreement": (13, 18),  # the public history reads the agreement's own versions: no extra query
     "municipality": (8, 12),
