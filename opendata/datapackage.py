@@ -13,7 +13,8 @@ import json
 
 from agreements.tables import TABLES
 
-VERSION = "2.1.1"  # 2.0.0 issue 13: _英字 renames, labels beside codes; 2.1.0: agreements 公開; 2.1.1: label 有効 (was 締結中)
+# 2.0.0 issue 13: _英字 renames, labels beside codes; 2.1.0: agreements 公開; 2.1.1: the label 有効 (was 締結中)
+VERSION = "2.1.1"
 SCHEMA_FINGERPRINT = "c01cf494b3167769817453fa3df2dcaef8f6618b3aa787d93d0444a577079109"
 
 OCDS_FILE = "ocds-releases.json.gz"
