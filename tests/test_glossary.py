@@ -54,3 +54,18 @@ def test_a_glossary_term_is_the_translation(key, term):
 def test_the_glossary_names_each_ruled_out_term_as_such():
     for term in ["サンプル数", "締結中"]:
         assert re.search(rf"not {term}", GLOSSARY), term
+
+
+def test_no_counter_is_split_from_its_number():
+    """A label shown after a figure is a noun, not the rest of a sentence: 「4」／「件の期限超過の成果物」 read
+    as two broken halves on the dashboard (issue 14, item 9)."""
+    assert [
+        entry.msgid for entry, texts in _translations() if any(text.startswith(("件の", "件が")) for text in texts)
+    ] == []
+
+
+def test_no_stray_space_before_a_particle():
+    """「…のオンライン化 の成果物」: no space between an inserted Japanese title and the particle after it
+    (a space stays around codes and numbers: 「コード 272299 の」)."""
+    found = [entry.msgid for entry, texts in _translations() if any(re.search(r"%\(title\)s の", t) for t in texts)]
+    assert found == []
