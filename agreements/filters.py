@@ -39,7 +39,8 @@ from .models import (
     PublicChange,
 )
 
-AGREEMENT_TEXT_FIELDS = ["title", "summary", "title_en", "public_id", "municipality__name"]
+# municipality__kana: a city found by its reading (しじょうなわて finds 四條畷市: kana are stored in hiragana)
+AGREEMENT_TEXT_FIELDS = ["title", "summary", "title_en", "public_id", "municipality__name", "municipality__kana"]
 PARTY_TEXT_FIELDS = ["organization__name", "organization__kana", "organization__name_en", "branch"]
 
 

@@ -39,23 +39,52 @@ def _full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
 
 
+# The 旧字体／異体字 people and records write for one another (四條畷 / 四条畷, 渡邊 / 渡辺 …): a word with
+# one of them is also looked for with each other member of its group.
+VARIANT_GROUPS = [
+    "條条", "澤沢", "邊辺邉", "髙高", "﨑崎嵜", "濱浜", "齋斎齊斉", "廣広", "德徳", "眞真", "國国", "櫻桜",
+    "龍竜", "藏蔵", "圓円", "壽寿", "淺浅", "實実", "榮栄", "繩縄", "邨村", "嶋島", "峯峰", "冨富",
+]  # fmt: skip
+_VARIANT_OF = {char: group for group in VARIANT_GROUPS for char in group}
+MAX_VARIANT_SPELLINGS = 8
+# Where a katakana or Latin run meets a kanji run, a query glued two words together (オンライン申請, AI活用):
+# each part must match, not the whole. Hiragana stays attached (子育て, 見える化 are one word).
+_SCRIPT_BREAK_RE = re.compile(
+    r"(?<=[\u30a0-\u30ffA-Za-z0-9])(?=[\u4e00-\u9fff々])|(?<=[\u4e00-\u9fff々])(?=[\u30a0-\u30ffA-Za-z0-9])"
+)
+
+
+def variant_spellings(word: str) -> list[str]:
+    """The word and its spellings with each 旧字体／異体字 group swapped (at most MAX_VARIANT_SPELLINGS)."""
+    spellings = [word]
+    for char in dict.fromkeys(c for c in word if c in _VARIANT_OF):
+        spellings = [s.replace(char, other) for s in spellings for other in _VARIANT_OF[char]]
+        spellings = list(dict.fromkeys(spellings))[:MAX_VARIANT_SPELLINGS]
+    return [word, *(s for s in spellings if s != word)]
+
+
 def search_words(value: str) -> list[list[str]]:
     """The words of a free-text query, each with the spellings to look for (any one may match).
 
     The query is NFKC-normalised (ＡＢＣ → ABC, ﾛｰｿﾝ → ローソン, full-width spaces separate words);
     a legal form at either end of a word is dropped ((株)ローソン and 株式会社ローソン look for ローソン,
     so either spelling of the stored name is found); a word with hyphens looks for each part. Each
-    spelling also comes in hiragana, katakana and full-width letters, for names stored that way.
-    At most SEARCH_MAX_WORDS words count, so one request builds a bounded query."""
+    spelling also comes in hiragana, katakana and full-width letters, for names stored that way. A
+    katakana or Latin run glued to a kanji run is two words (オンライン申請 → オンライン, 申請: each must
+    match somewhere), and a word with a 旧字体／異体字 is also looked for with its other forms
+    (四条畷 ⇄ 四條畷, VARIANT_GROUPS). At most SEARCH_MAX_WORDS words count, and at most
+    MAX_VARIANT_SPELLINGS forms of a word, so one request builds a bounded query."""
     words = []
     for word in unicodedata.normalize("NFKC", value).split():
         stripped = _FORM_RE.sub("", word)
         for part in _DASH_RE.split(stripped or word):
-            if part:
-                words.append(part)
+            words.extend(piece for piece in _SCRIPT_BREAK_RE.split(part) if piece)
     result = []
     for word in words[:SEARCH_MAX_WORDS]:
-        spellings = [word, _swap_kana(word, to_hiragana=True), _swap_kana(word, to_hiragana=False), _full_width(word)]
+        spellings = []
+        for variant in variant_spellings(word):
+            spellings += [variant, _swap_kana(variant, to_hiragana=True), _swap_kana(variant, to_hiragana=False)]
+            spellings.append(_full_width(variant))
         result.append(list(dict.fromkeys(spellings)))
     return result
 
