@@ -45,22 +45,41 @@ def notices_send_pending(*, now=None) -> int:
 
 
 def _send(notice: Notice, now) -> int:
-    recipient = notice.recipient
-    notice.attempts += 1
-    if not recipient.email:
-        notice.sent_at, notice.last_error = now, "no e-mail address: shown in the app only"
-        return 0
-    with translation.override(language_of(recipient)):
+    def compose():
         subject, body = render(notice.kind, notice.params)
         if notice.url:
             body += "\n\n" + settings.KYOSO_PUBLIC_BASE_URL.rstrip("/") + notice.url
+        return subject, body
+
+    return _mail([notice], compose, now)
+
+
+def _mail(notices: list[Notice], compose, now) -> int:
+    """Mail ``compose()`` (subject, body — composed in the recipient's language) to the recipient of
+    ``notices`` and mark them sent, or note the failure for a later attempt. Returns the mails sent."""
+    recipient = notices[0].recipient
+    for notice in notices:
+        notice.attempts += 1
+    if not recipient.email:
+        for notice in notices:
+            notice.sent_at, notice.last_error = now, "no e-mail address: shown in the app only"
+        return 0
+    with translation.override(language_of(recipient)):
+        subject, body = compose()
     try:
         send_mail(subject, body, None, [recipient.email])
     except Exception as error:  # noqa: BLE001 — the mail server's failures are retried later
-        notice.last_error = type(error).__name__[:300]
-        logger.warning("notice %s not sent (attempt %s): %s", notice.pk, notice.attempts, type(error).__name__)
+        for notice in notices:
+            notice.last_error = type(error).__name__[:300]
+        logger.warning(
+            "notices %s not sent (attempt %s): %s",
+            ",".join(str(n.pk) for n in notices[:10]),
+            notices[0].attempts,
+            type(error).__name__,
+        )
         return 0
-    notice.sent_at, notice.last_error = now, ""
+    for notice in notices:
+        notice.sent_at, notice.last_error = now, ""
     return 1
 
 
@@ -89,15 +108,8 @@ def notices_send_digests(*, now=None) -> int:
 
 
 def _send_digest(notices: list[Notice], now) -> int:
-    recipient = notices[0].recipient
-    for notice in notices:
-        notice.attempts += 1
-    if not recipient.email:
-        for notice in notices:
-            notice.sent_at, notice.last_error = now, "no e-mail address: shown in the app only"
-        return 0
-    base = settings.KYOSO_PUBLIC_BASE_URL.rstrip("/")
-    with translation.override(language_of(recipient)):
+    def compose():
+        base = settings.KYOSO_PUBLIC_BASE_URL.rstrip("/")
         lines = []
         for notice in notices:
             subject, _body = render(notice.kind, notice.params)
@@ -105,16 +117,12 @@ def _send_digest(notices: list[Notice], now) -> int:
         subject = ngettext(
             "[Kyoso] %(count)d notice of the day", "[Kyoso] %(count)d notices of the day", len(notices)
         ) % {"count": len(notices)}
-        body = "\n".join(lines) + "\n\n" + _(
-            "All your notices: %(url)s\nTo get one mail per notice instead, change it on that page."
-        ) % {"url": base + reverse("notifications:notices")}
-    try:
-        send_mail(subject, body, None, [recipient.email])
-    except Exception as error:  # noqa: BLE001 — the mail server's failures are retried the next day
-        for notice in notices:
-            notice.last_error = type(error).__name__[:300]
-        logger.warning("digest for user %s not sent: %s", recipient.pk, type(error).__name__)
-        return 0
-    for notice in notices:
-        notice.sent_at, notice.last_error = now, ""
-    return 1
+        body = (
+            "\n".join(lines)
+            + "\n\n"
+            + _("All your notices: %(url)s\nTo get one mail per notice instead, change it on that page.")
+            % {"url": base + reverse("notifications:notices")}
+        )
+        return subject, body
+
+    return _mail(notices, compose, now)

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import NoticeDelivery, Profile
 from core.transactions import on_commit_once
-from partnerships.access import access_for
+from partnerships.models import Membership
 
 from .models import Notice
 from .tasks import notices_send
@@ -14,15 +14,29 @@ from .tasks import notices_send
 logger = logging.getLogger(__name__)
 
 
+def deliveries_of(users) -> dict[int, str]:
+    """{user id: how their notices are mailed}: their own choice, else the default of their role — a
+    daily digest for a partner's staff (a report request per deliverable would otherwise be many mails),
+    one mail per notice for officers (a report waiting for review is work to do today). Two queries
+    however many users."""
+    ids = [user.pk for user in users]
+    chosen = dict(
+        Profile.objects.filter(user_id__in=ids).exclude(notice_delivery="").values_list("user_id", "notice_delivery")
+    )
+    officers, partners = set(), set()
+    for user_id, municipality_id in Membership.objects.filter(user_id__in=ids).values_list(
+        "user_id", "municipality_id"
+    ):
+        (officers if municipality_id else partners).add(user_id)
+    default = {
+        pk: NoticeDelivery.DAILY if pk in partners and pk not in officers else NoticeDelivery.IMMEDIATE for pk in ids
+    }
+    return default | chosen
+
+
 def delivery_of(user) -> str:
-    """How the user's notices are mailed: their own choice, else the default of their role — a daily
-    digest for a partner's staff (a report request per deliverable would otherwise be many mails), one
-    mail per notice for officers (a report waiting for review is work to do today)."""
-    chosen = Profile.objects.filter(user=user).values_list("notice_delivery", flat=True).first()
-    if chosen:
-        return chosen
-    access = access_for(user)
-    return NoticeDelivery.DAILY if access.partner_roles and not access.officer_roles else NoticeDelivery.IMMEDIATE
+    """How one user's notices are mailed (``deliveries_of``)."""
+    return deliveries_of([user])[user.pk]
 
 
 def notice_delivery_set(*, user, delivery: str) -> None:
@@ -34,13 +48,15 @@ def notice_create(*, recipients, kind: str, key: str, subject=None, url: str = "
     """Write one notice per recipient, unless that recipient already has this notice (same kind and
     key). Runs inside the caller's transaction; sending is scheduled for after the commit."""
     created = 0
+    recipients = list(recipients)
+    deliveries = deliveries_of(recipients)
     for user in recipients:
         _notice, made = Notice.objects.get_or_create(
             recipient=user,
             kind=kind,
             key=key,
             defaults={
-                "digest": delivery_of(user) == NoticeDelivery.DAILY,
+                "digest": deliveries[user.pk] == NoticeDelivery.DAILY,
                 "subject_type": subject._meta.model_name if subject is not None else "",
                 "subject_id": str(subject.pk) if subject is not None else "",
                 "url": url,

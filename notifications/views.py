@@ -20,9 +20,7 @@ PAGE_SIZE = 50
 
 
 class DeliveryForm(forms.Form):
-    delivery = forms.ChoiceField(
-        label=gettext_lazy("Mail"), choices=NoticeDelivery.choices, widget=forms.RadioSelect
-    )
+    delivery = forms.ChoiceField(label=gettext_lazy("Mail"), choices=NoticeDelivery.choices, widget=forms.RadioSelect)
 
 
 def group_notices(notices) -> list[dict]:

@@ -123,24 +123,6 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     ends_on = datetime.date(2027, 3, 31)
 
 
-class PublishableAgreementFactory(AgreementFactory):
-    """An agreement with what publishing requires (agreements.services.publication_checklist): signed
-    (in force), a partner, a summary and a cooperation field. ``party=False`` leaves the partner out for
-    tests that add their own."""
-
-    status = AgreementStatus.ACTIVE
-
-    @factory.post_generation
-    def party(self, create, extracted, **kwargs):
-        if create and extracted is not False and not self.parties.exists():
-            PartyFactory(agreement=self)
-
-    @factory.post_generation
-    def field_codes(self, create, extracted, **kwargs):
-        if create and not self.fields.exists():
-            self.fields.add(*(cooperation_field(code) for code in (extracted or ["dx_public_services"])))
-
-
 def ready_to_publish(agreement):
     """Give an agreement what publishing needs, where it lacks it, without a history version (the
     tests about histories count versions): signed, a summary, a cooperation field and a partner."""

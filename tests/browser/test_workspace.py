@@ -254,3 +254,44 @@ def test_the_import_report_of_a_real_list_fits_a_phone(phone, editor, city):
     assert phone.locator("main table").count() >= 1  # how the columns were read
     assert "(cooperative;" not in phone.content()  # kinds by their labels, not their codes
     assert _overflow(phone) <= 0
+
+
+def test_the_pages_added_for_issue_14_pass_axe_and_fit_a_phone(page, phone, busy_city, city):
+    """The check-before-publishing page (with its error summary), the notices page with its mail choice,
+    the officer's exports and the operator's pages: axe 0 at 1280 px, no overflow at 390 px."""
+    import importlib
+
+    from django.apps import apps
+
+    # the operator's pages come from a data migration, which a transactional test before this one flushed
+    importlib.import_module("portal.migrations.0002_default_info_pages").create(apps, None)
+    draft = AgreementFactory(municipality=city, title="題名だけの下書き", summary="", signed_on=None)
+    paths = {
+        "publish-checklist": f"/workspace/agreements/{draft.public_id}/publish/",
+        "notices": "/accounts/notices/",
+        "workspace-agreements-exports": "/workspace/agreements/",
+        "privacy": "/about/privacy/",
+        "accessibility": "/about/accessibility/",
+        "publication-policy": "/publication-policy/",
+    }
+    for client in (page, phone):
+        log_in(client, "approver")
+        for name, path in paths.items():
+            response = client.goto(path)
+            assert response.status == 200, path
+            if client is phone:
+                screenshot(client, f"phone-{name}")
+                assert _overflow(client) <= 0, path
+            else:
+                screenshot(client, name)
+                assert axe_violations(client) == [], path
+        # a refused publication: the summary at the top, focused, each item a link
+        client.goto(paths["publish-checklist"])
+        with client.expect_navigation():  # no button is offered: the form is sent as a stale page would
+            client.evaluate("document.querySelector('main form').submit()")
+        assert client.title().startswith("エラー：")
+        assert client.evaluate("document.activeElement.id") == "error-summary"
+        if client is phone:
+            assert _overflow(client) <= 0
+        else:
+            assert axe_violations(client) == []

@@ -10,9 +10,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from agreements.choices import AgreementKind, DeliverableStatus, Direction, ReviewStatus
+from agreements.models import Agreement
 from agreements.services import agreement_publish
+from opendata.services import release_record_for
+from tests.api.conftest import client_for
 from tests.factories import (
     AgreementFactory,
     AmendmentFactory,
@@ -272,3 +278,27 @@ def story(city, organization, approver, settings, run_on_commit, tmp_path):
         private_document=private_document,
         contacts=contacts,
     )
+
+
+# --- query counts of the OCDS endpoints (test_api, test_ocds_packages) ---------------------------
+
+
+def add_published(city, n):
+    """n published agreements, each with a party and a deliverable, and three releases each."""
+    for _ in range(n):
+        agreement = AgreementFactory(municipality=city, status="active")
+        PartyFactory(agreement=agreement)
+        DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
+        Agreement.objects.filter(pk=agreement.pk).update(published=True, published_at=timezone.now())
+        for summary in ("一", "二", "三"):
+            Agreement.objects.filter(pk=agreement.pk).update(summary=summary)  # no signal: recorded by hand
+            release_record_for(agreement_id=agreement.pk)
+
+
+def count_queries(url) -> int:
+    client = client_for()
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return len(captured)

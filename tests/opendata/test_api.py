@@ -6,9 +6,6 @@ import subprocess
 import sys
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from agreements import services
 from agreements.models import Agreement
@@ -17,8 +14,9 @@ from opendata.models import Release
 from opendata.ocds import METRICS_EXTENSION_URL, extension_urls
 from opendata.services import release_record_for
 from tests.api.conftest import client_for
-from tests.factories import AgreementFactory, DeliverableFactory, InitiativeFactory, PartyFactory
+from tests.factories import AgreementFactory, PartyFactory
 
+from .conftest import add_published, count_queries
 from .schema import ocds_dir, schema_errors
 
 pytestmark = pytest.mark.django_db
@@ -185,27 +183,6 @@ def test_the_endpoints_are_read_only(story):
 
     assert client.post(RELEASES, {}, format="json").status_code in (401, 403, 405)
     assert client.delete(record_url(story.agreement)).status_code in (401, 403, 405)
-
-
-def add_published(city, n):
-    """n published agreements, each with a party and a deliverable, and three releases each."""
-    for _ in range(n):
-        agreement = AgreementFactory(municipality=city, status="active")
-        PartyFactory(agreement=agreement)
-        DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
-        Agreement.objects.filter(pk=agreement.pk).update(published=True, published_at=timezone.now())
-        for summary in ("一", "二", "三"):
-            Agreement.objects.filter(pk=agreement.pk).update(summary=summary)  # no signal: recorded by hand
-            release_record_for(agreement_id=agreement.pk)
-
-
-def count_queries(url) -> int:
-    client = client_for()
-    client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)
 
 
 PINNED = {"package": 1, "package filtered": 1, "record": 1, "release": 1}

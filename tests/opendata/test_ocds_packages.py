@@ -10,9 +10,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from agreements import services
 from agreements.models import Agreement
@@ -21,9 +18,8 @@ from opendata.ocds import METRICS_EXTENSION_URL
 from opendata.ocds.standard import SCHEMA_DIR
 from opendata.services import release_record_for
 from tests.api.conftest import client_for
-from tests.factories import AgreementFactory, DeliverableFactory, InitiativeFactory, PartyFactory
 
-from .conftest import BASE_URL
+from .conftest import BASE_URL, add_published, count_queries
 from .schema import schema_errors
 
 pytestmark = pytest.mark.django_db
@@ -294,27 +290,6 @@ def test_a_release_stored_with_a_media_link_is_served_with_the_download_link(sto
 
 
 # --- query counts --------------------------------------------------------------------------------
-
-
-def add_published(city, n):
-    """n published agreements, each with a party and a deliverable, and three releases each."""
-    for _ in range(n):
-        agreement = AgreementFactory(municipality=city, status="active")
-        PartyFactory(agreement=agreement)
-        DeliverableFactory(initiative=InitiativeFactory(agreement=agreement))
-        Agreement.objects.filter(pk=agreement.pk).update(published=True, published_at=timezone.now())
-        for summary in ("一", "二", "三"):
-            Agreement.objects.filter(pk=agreement.pk).update(summary=summary)  # no signal: recorded by hand
-            release_record_for(agreement_id=agreement.pk)
-
-
-def count_queries(url) -> int:
-    client = client_for()
-    client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:300]
-    return len(captured)
 
 
 def measure(story, city) -> dict:
