@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken
 
@@ -26,3 +27,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+def _name_the_login_attempt_columns():
+    """django-axes's "Status" and "Expiration" columns take their titles from method names, in English
+    whatever the language: give them translated ones (tests/admin/test_japanese.py)."""
+    from axes.admin import AccessAttemptAdmin
+
+    AccessAttemptAdmin.status.short_description = _("Status")
+    AccessAttemptAdmin.expiration.short_description = _("Expires At")
+
+
+_name_the_login_attempt_columns()

@@ -32,7 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "axes",
+    "core.apps.AxesConfig",  # django-axes, named in Japanese
     "core",
     "accounts",
     "notifications",
