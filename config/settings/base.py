@@ -120,6 +120,7 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["core.formats"]  # English short dates as ISO 8601 (docs/glossary.md, "Dates")
 TIME_ZONE = "Asia/Tokyo"
 USE_TZ = True
 

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -79,6 +79,25 @@ def jdate(value):
     if translation.get_language() == "ja" and wareki(value):
         return f"{text}（{wareki(value)}）"
     return text
+
+
+@register.filter
+def ymd(value):
+    """A date in a table or a list of records: 2025/07/01 (English: 2025-07-01), the same width in every
+    row. A date-time is shown as its day in Japan. Prose and the public pages' facts use ``jdate``."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    if not isinstance(value, datetime.date):
+        return "—"
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+@register.filter
+def ymd_hm(value):
+    """A moment in a table or a list of records: 2025/07/01 9:05 (English: 2025-07-01 09:05), Japan time."""
+    if not isinstance(value, datetime.datetime):
+        return ymd(value)
+    return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
 
 
 @register.filter
