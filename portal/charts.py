@@ -42,13 +42,13 @@ def _svg(key: str, width: int, height: int, title: str, desc: str, body: SafeStr
     )
 
 
-def _text(x, y, content, *, anchor="start", size=12, fill=INK, weight="normal") -> SafeString:
+def _text(x, y, content, *, anchor="start", size=None, fill=INK, weight="normal") -> SafeString:
     return format_html(
         '<text x="{}" y="{}" text-anchor="{}" font-size="{}" fill="{}" font-weight="{}">{}</text>',
         _f(x),
         _f(y),
         anchor,
-        size,
+        size or FONT,
         fill,
         weight,
         content,
@@ -62,6 +62,16 @@ def _f(value: float) -> str:
 
 # -- bars: agreements by prefecture -------------------------------------------------------------
 
+# The charts are drawn narrow (a phone's width) and scale up to a capped width on larger screens
+# (static/css/kpi.css): text of FONT viewBox units is then at least 12 px on a 390 px screen, where
+# the chart is about 358 px wide (scale ≥ 0.99).
+FONT = 13
+
+
+def text_width(content: str, size: float = FONT) -> float:
+    """About how wide a text is drawn: digits and Latin letters ~0.6 em, kana and kanji 1 em."""
+    return sum(size * (0.62 if ord(char) < 0x2E80 else 1.0) for char in str(content))
+
 
 @dataclass
 class BarRow:
@@ -72,45 +82,44 @@ class BarRow:
 
 def stacked_bars(rows: list[BarRow], *, key: str, title: str, desc: str) -> SafeString:
     """Horizontal bars, one per row: the zero-budget part (dark, solid) and the rest (light), with
-    the figures written at the end of each bar."""
-    label_width, bar_width, row_height, top = 84, 340, 22, 4
-    width = label_width + bar_width + 90
-    height = top + row_height * max(len(rows), 1) + 8
+    the figures written at the end of each bar. Narrow (360 units) so that its text stays readable
+    on a phone; the labels' column is as wide as the longest label."""
+    width, row_height, bar_height, top = 360, 26, 16, 4
+    figures = [
+        _("%(total)s (%(zero)s)") % {"total": number(row.total), "zero": number(row.zero_budget)} for row in rows
+    ]
+    label_width = min(max((text_width(row.label) for row in rows), default=0) + 10, 120)
+    figure_width = max((text_width(text) for text in figures), default=0) + 8
+    bar_width = width - label_width - figure_width
+    height = top + row_height * max(len(rows), 1) + 6
     largest = max((row.total for row in rows), default=0) or 1
     parts = []
-    for index, row in enumerate(rows):
+    for index, (row, text) in enumerate(zip(rows, figures, strict=True)):
         y = top + index * row_height
         zero = bar_width * row.zero_budget / largest
         rest = bar_width * (row.total - row.zero_budget) / largest
-        parts.append(_text(label_width - 6, y + 15, row.label, anchor="end"))
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="16" fill="{}"/>',
-                label_width,
-                y + 2,
-                _f(zero),
-                ZERO_BUDGET,
+        baseline = y + (row_height + FONT) / 2 - 2
+        parts.append(_text(label_width - 6, baseline, row.label, anchor="end"))
+        for x, part, colour in ((label_width, zero, ZERO_BUDGET), (label_width + zero, rest, OTHER)):
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+                    _f(x),
+                    _f(y + (row_height - bar_height) / 2),
+                    _f(part),
+                    bar_height,
+                    colour,
+                )
             )
-        )
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="16" fill="{}"/>',
-                _f(label_width + zero),
-                y + 2,
-                _f(rest),
-                OTHER,
-            )
-        )
-        parts.append(
-            _text(
-                label_width + zero + rest + 6,
-                y + 15,
-                _("%(total)s (%(zero)s)") % {"total": number(row.total), "zero": number(row.zero_budget)},
-            )
-        )
+        parts.append(_text(label_width + zero + rest + 4, baseline, text))
     parts.append(
         format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>', label_width, top, label_width, height - 6, MUTED
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
+            _f(label_width),
+            top,
+            _f(label_width),
+            height - 4,
+            MUTED,
         )
     )
     return _svg(key, width, height, title, desc, mark_safe("".join(parts)), "chart-bars")  # noqa: S308 (escaped parts)
@@ -181,13 +190,15 @@ def _value_axis(values: list[float]) -> tuple[float, float, list[float]]:
     return start, end, [round(start + i * step, 10) for i in range(count + 1)]
 
 
-def _year_ticks(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """1 April of each year in range: the Japanese fiscal year (年度) starts then."""
+def _year_ticks(
+    first: datetime.date, last: datetime.date, *, per_year: float, label_width: float
+) -> list[datetime.date]:
+    """1 April of each year in range (the Japanese fiscal year, 年度, starts then), every n-th year so
+    that the labels (``label_width`` wide) do not touch where a year is ``per_year`` wide."""
     ticks = [datetime.date(year, 4, 1) for year in range(first.year, last.year + 1)]
     ticks = [tick for tick in ticks if first <= tick <= last]
-    if len(ticks) > 6:
-        ticks = ticks[:: math.ceil(len(ticks) / 6)]
-    return ticks
+    step = max(1, math.ceil((label_width + 8) / per_year)) if per_year > 0 else 1
+    return ticks[::step]
 
 
 def kpi_chart(
@@ -200,41 +211,51 @@ def kpi_chart(
     target: Point,
     points: list[Point],
     year_label,
+    latest_label: str = "",
 ) -> SafeString:
-    """Baseline (grey square at the end of its period), target (red ring on its date and a dashed
-    line across) and measured values at the end of their periods (blue dots joined by a line; values
-    not yet accepted as hollow orange dots, shown to members only)."""
-    width, height = 560, 260
-    left, right, top, bottom = 64, 24, 28, 40
+    """The baseline (grey square at the end of its period) is the first point of the series in its
+    place in time; the line joins it and the accepted values (blue dots) in time order, the latest of
+    them labelled with ``latest_label``. The target is a red ring on its date and a dashed line
+    across. Values not yet accepted are hollow orange dots (shown to members only). The markers of
+    the baseline and the target are drawn first and larger, so that a value on the same spot stays
+    visible inside them. Narrow (360 units, text of FONT units): readable when it shrinks to a phone."""
+    width, height = 360, 230
     dates = [baseline.on, target.on, *(p.on for p in points)]
     first, last = min(dates), max(dates)
     if first == last:
         last = first + datetime.timedelta(days=1)
     values = [float(baseline.value), float(target.value), *(float(p.value) for p in points)]
     low, high, value_ticks = _value_axis(values)
+    tick_labels = [number(_plain(tick)) for tick in value_ticks]
+    left = max(36.0, max(text_width(label) for label in tick_labels) + 12)
+    right, top, bottom = 18, 34, 30
     plot_w, plot_h = width - left - right, height - top - bottom
+    inset = 12  # the first and last markers stay clear of the value axis and the edge
 
     def x_of(on: datetime.date) -> float:
-        return left + plot_w * (on - first).days / (last - first).days
+        return left + inset + (plot_w - 2 * inset) * (on - first).days / (last - first).days
 
     def y_of(value) -> float:
         return top + plot_h * (1 - (float(value) - low) / (high - low))
 
-    parts = [_text(left - 8, 14, unit, anchor="end", fill=MUTED)]
-    for tick in value_ticks:
+    parts = [_text(4, 16, unit, fill=MUTED)]
+    for tick, label in zip(value_ticks, tick_labels, strict=True):
         y = y_of(tick)
         parts.append(
             format_html(
                 '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>',
-                left,
+                _f(left),
                 _f(y),
                 width - right,
                 _f(y),
                 GRID,
             )
         )
-        parts.append(_text(left - 8, y + 4, number(_plain(tick)), anchor="end", fill=MUTED))
-    for tick in _year_ticks(first, last):
+        parts.append(_text(left - 6, y + 4.5, label, anchor="end", fill=MUTED))
+    labels = {tick: year_label(tick) for tick in (datetime.date(y, 4, 1) for y in range(first.year, last.year + 1))}
+    label_width = max((text_width(label) for label in labels.values()), default=0)
+    per_year = (plot_w - 2 * inset) * 365 / (last - first).days
+    for tick in _year_ticks(first, last, per_year=per_year, label_width=label_width):
         x = x_of(tick)
         parts.append(
             format_html(
@@ -246,11 +267,13 @@ def kpi_chart(
                 MUTED,
             )
         )
-        parts.append(_text(x, height - bottom + 18, year_label(tick), anchor="middle", fill=MUTED))
+        # kept inside the drawing: a label on the first or last day would be cut in half
+        centre = min(max(x, label_width / 2 + 2), width - label_width / 2 - 2)
+        parts.append(_text(centre, height - bottom + 19, labels[tick], anchor="middle", fill=MUTED))
     parts.append(
         format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
-            left,
+            _f(left),
             height - bottom,
             width - right,
             height - bottom,
@@ -262,7 +285,7 @@ def kpi_chart(
     parts.append(
         format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-dasharray="6 4" stroke-width="1.5"/>',
-            left,
+            _f(left),
             _f(target_y),
             width - right,
             _f(target_y),
@@ -271,25 +294,32 @@ def kpi_chart(
     )
     parts.append(
         format_html(
-            '<circle cx="{}" cy="{}" r="7" fill="#fff" stroke="{}" stroke-width="3"/>',
+            '<circle cx="{}" cy="{}" r="8" fill="#fff" stroke="{}" stroke-width="3"/>',
             _f(x_of(target.on)),
             _f(target_y),
             TARGET,
         )
     )
-    # the line joins the accepted values in time order; the baseline is a reference point
-    line = [(x_of(p.on), y_of(p.value)) for p in sorted((p for p in points if p.accepted), key=lambda p: p.on)]
-    if len(line) > 1:
+    # the line joins the baseline and the accepted values in time order (the baseline first on a tie)
+    accepted = sorted((p for p in points if p.accepted), key=lambda p: p.on)
+    series = sorted([(baseline.on, 0, baseline.value), *((p.on, 1, p.value) for p in accepted)])
+    if len(series) > 1:
         parts.append(
             format_html(
                 '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>',
-                " ".join(f"{_f(x)},{_f(y)}" for x, y in line),
+                " ".join(f"{_f(x_of(on))},{_f(y_of(value))}" for on, _order, value in series),
                 MEASURED,
             )
         )
+    # the baseline: a square with a white centre, larger than a dot, under the dots
     bx, by = x_of(baseline.on), y_of(baseline.value)
     parts.append(
-        format_html('<rect x="{}" y="{}" width="12" height="12" fill="{}"/>', _f(bx - 6), _f(by - 6), BASELINE)
+        format_html(
+            '<rect class="baseline" x="{}" y="{}" width="16" height="16" fill="#fff" stroke="{}" stroke-width="4"/>',
+            _f(bx - 8),
+            _f(by - 8),
+            BASELINE,
+        )
     )
     for point in points:
         if point.accepted:
@@ -299,7 +329,27 @@ def kpi_chart(
         parts.append(
             format_html(shape, _f(x_of(point.on)), _f(y_of(point.value)), MEASURED if point.accepted else PENDING)
         )
+    if accepted and latest_label:
+        parts.append(_latest_label(accepted[-1], latest_label, x_of, y_of, width=width, top=top))
     return _svg(key, width, height, title, desc, mark_safe("".join(parts)), "chart-kpi")  # noqa: S308 (escaped parts)
+
+
+def _latest_label(point: Point, label: str, x_of, y_of, *, width: int, top: int) -> SafeString:
+    """The latest value written beside its dot, above it (below when the dot is at the top), kept
+    inside the drawing, on a white halo so that lines under it do not cross the figures."""
+    x, y = x_of(point.on), y_of(point.value)
+    label_width = text_width(label, FONT + 1)
+    y = y - 11 if y - 11 - FONT > 2 else y + FONT + 10
+    x = min(max(x, label_width / 2 + 2), width - label_width / 2 - 2)
+    return format_html(
+        '<text class="latest" x="{}" y="{}" text-anchor="middle" font-size="{}" font-weight="bold" fill="{}" '
+        'stroke="#fff" stroke-width="4" paint-order="stroke" stroke-linejoin="round">{}</text>',
+        _f(x),
+        _f(y),
+        FONT + 1,
+        MEASURED,
+        label,
+    )
 
 
 def _plain(value: float):
@@ -310,9 +360,9 @@ def _plain(value: float):
 def legend_items(*, members: bool) -> list[tuple[str, str]]:
     """The KPI chart's legend as (css class, label), written in HTML under each chart."""
     items = [
-        ("key-baseline", _("baseline (square)")),
+        ("key-baseline", _("baseline (square, the first point of the line)")),
         ("key-target", _("target (ring and dashed line)")),
-        ("key-measured", _("accepted measurement (dot on the line)")),
+        ("key-measured", _("accepted measurement (dot on the line; the latest one labelled)")),
     ]
     if members:
         items.append(("key-pending", _("not yet accepted (hollow dot, shown to members only)")))

@@ -16,7 +16,7 @@ from agreements.selectors import stats_get
 from core.templatetags.kyoso import jdate, number
 from partnerships.models import Municipality, MunicipalityKind, Organization
 
-from . import charts
+from . import charts, kpi
 from .forms import MORE, PRIMARY, search_filterset
 from .history import agreement_history
 from .models import InfoPage
@@ -41,6 +41,9 @@ from .selectors import (
 from .templatetags.portal import local
 
 PER_PAGE = 20
+# The home page's prefecture chart shows the prefectures with the most agreements; all of them are in
+# the table under it. 15 bars stay readable on a phone and on a desktop without scrolling past a wall.
+CHART_PREFECTURES = 15
 
 
 def verdict_labels() -> dict[str, str]:
@@ -90,16 +93,22 @@ def home(request):
     ]
     chart = None
     if rows:
-        busiest = max(rows, key=lambda row: row["agreements"])
+        # most agreements first; ties in the national (code) order
+        charted = sorted(rows, key=lambda row: (-row["agreements"], row["prefecture"]))[:CHART_PREFECTURES]
+        busiest = charted[0]
+        desc = _(
+            "Agreements in %(count)s prefectures, the zero-budget ones first in each bar. "
+            "Most in %(name)s: %(agreements)s."
+        ) % {"count": len(rows), "name": busiest["label"], "agreements": busiest["agreements"]}
+        if len(charted) < len(rows):
+            desc += " " + _("The chart shows the %(shown)s prefectures with the most agreements.") % {
+                "shown": len(charted)
+            }
         chart = charts.stacked_bars(
-            [charts.BarRow(row["label"], row["zero_budget"], row["agreements"]) for row in rows],
+            [charts.BarRow(row["label"], row["zero_budget"], row["agreements"]) for row in charted],
             key="chart-prefectures",
             title=_("Published agreements by prefecture"),
-            desc=_(
-                "Agreements in %(count)s prefectures, the zero-budget ones first in each bar. "
-                "Most in %(name)s: %(agreements)s."
-            )
-            % {"count": len(rows), "name": busiest["label"], "agreements": busiest["agreements"]},
+            desc=desc,
         )
     field_names = {
         field.code: field for field in CooperationField.objects.only("code", "name", "name_en", "sort_order")
@@ -111,6 +120,7 @@ def home(request):
         "zero_budget_percent": None if share is None else share * 100,
         "prefecture_rows": rows,
         "prefecture_chart": chart,
+        "prefectures_charted": min(len(rows), CHART_PREFECTURES),
         "by_field": by_field,
         "verdicts": _verdict_summary(stats["kpis"], "chart-verdicts"),
         "recent": recent_agreements(),
@@ -154,6 +164,12 @@ def agreement_detail(request, public_id):
     sections = agreement_sections(agreement=agreement, user=request.user)
     labels = verdict_labels()
     for indicator in sections["indicators"]:
+        indicator.series = kpi.series(indicator)
+        indicator.columns = kpi.columns(indicator, member=sections["member"])
+        indicator.pending = kpi.latest_pending(indicator) if sections["member"] else None
+        if indicator.latest:
+            indicator.latest.before_baseline = kpi.before_baseline(indicator, indicator.latest)
+            indicator.latest.shown_attainment = kpi.attainment(indicator, indicator.latest)
         indicator.chart = _kpi_chart(indicator)
         indicator.verdict_label = labels[indicator.verdict]
     history, history_total = agreement_history(agreement, member=sections["member"])
@@ -202,6 +218,7 @@ def _kpi_chart(indicator):
         target=charts.Point(indicator.target_on, indicator.target_value),
         points=points,
         year_label=lambda day: _("FY%(year)s") % {"year": day.year},
+        latest_label=f"{number(accepted[-1].value)} {unit}" if accepted else "",
     )
 
 
