@@ -10,10 +10,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from agreements.choices import AgreementKind, DatePrecision, MeasuredBy
+from agreements.choices import AgreementKind, AgreementStatus, DatePrecision, Direction, MeasuredBy
 from agreements.models import Agreement, Deliverable, Initiative, Measurement, OutcomeIndicator, Party, ProgressUpdate
 from agreements.models.agreement import DOCUMENT_EXTENSIONS
-from partnerships.models import Municipality, MunicipalityKind, Organization
+from partnerships.models import Municipality, MunicipalityKind, Organization, OrganizationKind
 
 
 def add_service_errors(form, error: ValidationError) -> None:
@@ -64,7 +64,9 @@ class ZeroBudgetMixin:
     """The municipal cost starts empty: empty means unknown, 0 a zero-budget project (never guessed)."""
 
     def _zero_budget_field(self):
-        field = self.fields["municipal_cost_jpy"]
+        field = self.fields.get("municipal_cost_jpy")
+        if field is None:  # a short form without it: the cost stays unknown
+            return
         field.required = False
         field.widget.attrs["min"] = 0
 
@@ -124,6 +126,45 @@ class AgreementForm(ZeroBudgetMixin, forms.ModelForm):
         """Keyword arguments for agreement_create / agreement_update."""
         data = dict(self.cleaned_data)
         data["fields"] = list(data.pop("fields"))
+        return data
+
+
+class AgreementCreateForm(AgreementForm):
+    """A new agreement, with the stage it has reached: a draft, in negotiation, or already signed (有効) —
+    the last two go through the same services as the status actions (agreement_start_negotiation,
+    agreement_activate), so an agreement signed before it is logged needs no second page."""
+
+    STAGES = [
+        (AgreementStatus.DRAFT, _("Draft: not signed yet")),
+        (AgreementStatus.NEGOTIATING, _("Negotiating")),
+        (AgreementStatus.ACTIVE, _("Signed: active from the date signed")),
+    ]
+
+    stage = forms.ChoiceField(
+        label=_("Status"),
+        choices=STAGES,
+        initial=AgreementStatus.DRAFT,
+        widget=forms.RadioSelect,
+        required=False,  # not given: a draft
+        help_text=_("Already signed? Choose “Signed” and give the date signed: no second step is needed."),
+    )
+
+    field_order = ["kind", "parent", "title", "title_en", "summary", "summary_en", "fields", "fields_text",
+                   "department", "stage", "signed_on"]  # fmt: skip
+
+    def clean_stage(self):
+        return self.cleaned_data.get("stage") or AgreementStatus.DRAFT
+
+    def clean(self):
+        cleaned = super().clean()
+        signed = cleaned.get("stage") == AgreementStatus.ACTIVE
+        if signed and not cleaned.get("signed_on") and "signed_on" not in self.errors:
+            self.add_error("signed_on", _("Give the date the agreement was signed, or choose another status."))
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data.pop("stage", None)
         return data
 
 
@@ -219,7 +260,8 @@ class DeliverableForm(forms.ModelForm):
         self.fields["initiative"].queryset = agreement.initiatives.order_by("id")
         self.fields["responsible"].queryset = Organization.objects.filter(parties__agreement=agreement).order_by("name")
         self.fields["responsible"].help_text = _("Chosen among the parties to the agreement; add the party first.")
-        _percent(self.fields["progress"])
+        if "progress" in self.fields:
+            _percent(self.fields["progress"])
 
 
 class IndicatorForm(forms.ModelForm):
@@ -262,6 +304,145 @@ class IndicatorForm(forms.ModelForm):
                 _("Another indicator of this agreement already has the code %(code)s.") % {"code": code}
             )
         return code
+
+
+# --- the agreement page's inline entry: a few fields each, the rest carried forward -------------------
+# Each is added in place on the agreement's page (workspace:agreement); the full forms above stay for
+# editing and for the rarer fields. ``choices_from``: the rows the page has already read, so that the
+# selects cost no query (validation still checks against the agreement's own records).
+
+
+def _choices_from(field, rows, label=str, empty="---------"):
+    field.widget.choices = [("", empty), *((row.pk, label(row)) for row in rows)]
+
+
+def next_indicator_code(codes) -> str:
+    """The first free code KPI-n (n ≥ 1) among an agreement's indicator codes."""
+    taken = {code.upper() for code in codes}
+    number = 1
+    while f"KPI-{number}" in taken:
+        number += 1
+    return f"KPI-{number}"
+
+
+class PartyEntryForm(PartyForm):
+    """A party in one row: a registered organization chosen in the list, or a new one by its name."""
+
+    new_organization = forms.CharField(
+        label=_("or a new organization: its name"),
+        max_length=200,
+        required=False,
+        help_text=_("Not in the list? Type its name: it is registered with the party."),
+    )
+    new_organization_kind = forms.ChoiceField(
+        label=_("kind of the new organization"),
+        choices=[("", "---------"), *OrganizationKind.choices],
+        required=False,
+    )
+
+    class Meta(PartyForm.Meta):
+        fields = ["organization", "role", "signed_on"]
+
+    field_order = ["organization", "new_organization", "new_organization_kind", "role", "signed_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].required = False
+        self.fields["signed_on"].help_text = _("The agreement's date signed, unless this party signed later.")
+
+    def clean_organization(self):
+        organization = self.cleaned_data.get("organization")
+        return super().clean_organization() if organization else None
+
+    def clean(self):
+        cleaned = super().clean()
+        organization, name = cleaned.get("organization"), cleaned.get("new_organization", "").strip()
+        if "organization" in self.errors:
+            return cleaned
+        if organization and name:
+            self.add_error("new_organization", _("Choose an organization in the list or type a new one, not both."))
+        elif not organization and not name:
+            self.add_error("organization", _("Choose the organization, or type the name of a new one."))
+        elif name:
+            same = list(Organization.objects.filter(name=name)[:2])
+            if len(same) == 1:  # already registered under exactly this name: that one, not a twin
+                others = Party.objects.filter(agreement=self.instance.agreement, organization=same[0])
+                if others.exclude(pk=self.instance.pk).exists():
+                    self.add_error("new_organization", _("This organization is already a party to the agreement."))
+                else:
+                    cleaned["organization"] = same[0]
+            elif same:
+                self.add_error(
+                    "new_organization",
+                    _("Several registered organizations have this name: search for it and choose one in the list."),
+                )
+            elif not cleaned.get("new_organization_kind"):
+                self.add_error("new_organization_kind", _("Choose the kind of the new organization."))
+        return cleaned
+
+    def new_organization_to_register(self) -> Organization | None:
+        """The organization to register with the party (unsaved), or None when a registered one was chosen."""
+        if self.cleaned_data.get("organization"):
+            return None
+        return Organization(
+            name=self.cleaned_data["new_organization"].strip(), kind=self.cleaned_data["new_organization_kind"]
+        )
+
+
+class InitiativeEntryForm(InitiativeForm):
+    class Meta(InitiativeForm.Meta):
+        fields = ["title", "starts_on", "ends_on"]
+
+
+class DeliverableEntryForm(DeliverableForm):
+    class Meta(DeliverableForm.Meta):
+        fields = ["initiative", "title", "responsible", "due_on"]
+
+    def __init__(self, *args, agreement, initiatives=(), parties=(), **kwargs):
+        super().__init__(*args, agreement=agreement, **kwargs)
+        _choices_from(self.fields["initiative"], initiatives)
+        _choices_from(self.fields["responsible"], [party.organization for party in parties])
+        self.fields["responsible"].help_text = _("The party that reports its progress.")
+
+
+class IndicatorEntryForm(IndicatorForm):
+    """A KPI in one block: the direction follows from the baseline and the target when left empty."""
+
+    class Meta(IndicatorForm.Meta):
+        fields = [
+            "initiative",
+            "code",
+            "name",
+            "unit",
+            "baseline_value",
+            "target_value",
+            "direction",
+            "baseline_period_start",
+            "baseline_period_end",
+            "target_on",
+            "reporter",
+        ]
+
+    def __init__(self, *args, agreement, initiatives=(), parties=(), **kwargs):
+        super().__init__(*args, agreement=agreement, **kwargs)
+        _choices_from(self.fields["initiative"], initiatives)
+        _choices_from(self.fields["reporter"], [party.organization for party in parties], empty=_("The municipality"))
+        direction = self.fields["direction"]
+        direction.required = False
+        direction.choices = [("", _("Automatic")), *Direction.choices]
+        direction.help_text = _("Left as is: higher is better when the target is above the baseline.")
+        for name in ("baseline_value", "target_value"):
+            self.fields[name].widget.attrs["inputmode"] = "decimal"
+
+    def clean(self):
+        cleaned = super().clean()
+        baseline, target = cleaned.get("baseline_value"), cleaned.get("target_value")
+        if not cleaned.get("direction") and baseline is not None and target is not None:
+            if target == baseline:
+                self.add_error("target_value", _("The target must differ from the baseline."))
+            else:
+                cleaned["direction"] = Direction.HIGHER if target > baseline else Direction.LOWER
+        return cleaned
 
 
 MEASUREMENT_FIELDS = ["period_start", "period_end", "value", "sample_size", "source", "method", "measured_by", "note"]

@@ -72,7 +72,10 @@ def wareki(value):
 
 @register.filter
 def jdate(value):
-    """The date as a Japanese officer reads it: 2024年4月1日（令和6年）; in English, 1 April 2024."""
+    """The date as a Japanese officer reads it: 2024年4月1日（令和6年）; in English, 1 April 2024. A date-time
+    is shown as its day in Japan."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).date()
     if not isinstance(value, datetime.date):
         return "—"
     text = formats.date_format(value, "DATE_FORMAT")

@@ -36,3 +36,8 @@ def test_a_naive_moment_is_taken_as_given():
         naive = datetime.datetime(2025, 7, 1, 9, 5)
         assert ymd_hm(naive) == "2025/07/01 9:05"
         assert ymd(datetime.datetime(2025, 7, 1, 23, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo"))) == "2025/07/01"
+
+
+def test_the_long_form_of_a_moment_is_its_day_in_japan():
+    with translation.override("ja"):
+        assert jdate(MOMENT) == "2025年7月1日（令和7年）"

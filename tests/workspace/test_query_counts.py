@@ -34,8 +34,9 @@ OFFICER_PAGES = {
     # 4 + municipalities, count, page
     "agreements": 7,
     # 4 + agreement, fields, initiatives with progress, deliverables, KPIs, their values, parties, 2 pending counts,
-    # and, for a draft, whether agreements hang under it (the deletion rule of agreement_delete_refusal)
-    "agreement": 14,
+    # for a draft, whether agreements hang under it (the deletion rule of agreement_delete_refusal), and — the
+    # inline forms of an editor — the organizations offered to a new party (the other selects reuse the rows)
+    "agreement": 15,
     # 4 + agreement, its fields (initial), the choices of parent, department and cooperation fields
     "agreement-edit": 9,
     # 4 + municipalities, the choices of parent, department and cooperation fields

@@ -4,6 +4,8 @@ publication, deletion."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +20,8 @@ from partnerships.models import Municipality, Role
 
 from .. import selectors
 from ..access import officer_agreement, officer_rights, officer_view, workspace_view
-from ..forms import ActivateForm, AgreementForm, add_service_errors
+from ..forms import ActivateForm, AgreementCreateForm, AgreementForm, add_service_errors
+from . import records
 
 PAGE_SIZE = 50
 
@@ -100,18 +103,24 @@ def agreement_create(request):
         municipality = next((m for m in municipalities if m.code == request.GET.get("municipality")), None)
         if municipality is None:
             return render(request, "workspace/choose_municipality.html", {"municipalities": municipalities})
-    form = AgreementForm(request.POST or None, municipality=municipality)
+    form = AgreementCreateForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and form.is_valid():
+        stage = form.cleaned_data["stage"]
         try:
-            agreement = services.agreement_create(municipality=municipality, by=request.user, **form.service_data())
+            with transaction.atomic():  # logged at the stage it has reached, or not at all
+                agreement = services.agreement_create(municipality=municipality, by=request.user, **form.service_data())
+                if stage == AgreementStatus.NEGOTIATING:
+                    services.agreement_start_negotiation(agreement=agreement, by=request.user)
+                elif stage == AgreementStatus.ACTIVE:
+                    services.agreement_activate(agreement=agreement, by=request.user, signed_on=agreement.signed_on)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("Agreement %(id)s was logged as a draft. Now add its parties, initiatives and KPIs.")
-                % {"id": agreement.public_id},
-            )
+            if stage == AgreementStatus.DRAFT:
+                done = _("Agreement %(id)s was logged as a draft. Now add its parties, initiatives and KPIs.")
+            else:
+                done = _("Agreement %(id)s was logged (%(status)s). Now add its parties, initiatives and KPIs below.")
+            messages.success(request, done % {"id": agreement.public_id, "status": agreement.get_status_display()})
             return redirect("workspace:agreement", public_id=agreement.public_id)
     return render(request, "workspace/agreement_form.html", {"form": form, "municipality": municipality})
 
@@ -137,12 +146,29 @@ def agreement_edit(request, public_id):
 
 @officer_view
 def agreement_detail(request, public_id):
-    """The agreement's workspace page: its records, with the actions the officer's role allows."""
-    agreement = officer_agreement(request, public_id)
+    """The agreement's one page: its facts and records, with the actions the officer's role allows, and —
+    for editors — the inline forms that add parties, initiatives, deliverables and KPIs in place (posted
+    here: ``entry`` names the section; see records.entry_forms)."""
+    posting = request.method == "POST"
+    agreement = officer_agreement(request, public_id, at_least=Role.EDITOR if posting else Role.VIEWER)
     context = selectors.agreement_workspace(agreement)
     context |= officer_rights(request.user, agreement.municipality_id)
+    kind = request.POST.get("entry") if posting else None
+    if posting and kind not in records.ENTRY:
+        return HttpResponseBadRequest(_("Unknown section."))
+    context["deliverables"] = [d for initiative in context["initiatives"] for d in initiative.deliverables.all()]
+    entry = records.entry_forms(request, agreement, context, posted=kind) if context["can_edit"] else {}
+    if posting:
+        form = entry[kind].form
+        if form.is_valid():
+            if done := records.entry_save(request, agreement, kind, form):
+                return done
+        else:
+            records.entry_refused(form, kind)
+        context["form"] = form  # the error summary at the top, and 「エラー：」 in the title (base.html)
     context |= {
         "agreement": agreement,
+        "entry": entry,
         "can_negotiate": agreement.can_move_to(AgreementStatus.NEGOTIATING),
         "can_activate": agreement.can_move_to(AgreementStatus.ACTIVE),
         "can_terminate": agreement.can_move_to(AgreementStatus.TERMINATED),
