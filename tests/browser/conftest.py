@@ -123,3 +123,71 @@ def log_in(page, username: str, password: str = "pass-for-tests"):
     page.fill("input[name=password]", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+
+
+# What a 390 px screen must not show: the page wider than the screen, anything whose edge is past the screen
+# (cut off, or reachable only by scrolling a box sideways), a box that scrolls sideways, or a table squeezed
+# until its cells wrap every one or two characters. Visually hidden text and the skip link are ignored.
+_PHONE_PROBLEMS = """
+() => {
+  const width = window.innerWidth, problems = [], outside = [];
+  const name = (el) => {
+    const text = (el.innerText || el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+    const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/).filter(Boolean) : [];
+    const cls = classes.map(c => '.' + c).join('');
+    return `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} «${text}»`;
+  };
+  const clipped = new Map();  // inside a box clipped to a pixel (the visually hidden pattern)?
+  const inClipped = (el) => {
+    if (!el || el === document.body) return false;
+    if (clipped.has(el)) return clipped.get(el);
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    const result = ((box.width <= 1 || box.height <= 1) && style.overflow !== 'visible') || inClipped(el.parentElement);
+    clipped.set(el, result);
+    return result;
+  };
+  const hidden = (el) => el.closest('.visually-hidden, .skip-link, [hidden], option') || inClipped(el);
+  const overflow = document.documentElement.scrollWidth - width;
+  if (overflow > 0) problems.push(`the page is ${overflow}px wider than the screen`);
+  for (const el of document.body.querySelectorAll('*')) {
+    if (hidden(el)) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.height <= 1) continue;  // not rendered, or clipped to a pixel
+    if ((box.right > width + 1 || box.left < -1) && !outside.some(o => o.contains(el))) {
+      outside.push(el);  // its content is past the edge too: said once
+      problems.push(`${name(el)} spans ${Math.round(box.left)}–${Math.round(box.right)}px of ${width}px`);
+      continue;
+    }
+    const formControl = /^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(el.tagName);
+    if (!formControl && /auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1) {
+      problems.push(`${name(el)} scrolls sideways (${el.scrollWidth}px in ${el.clientWidth}px)`);
+    }
+    if (el.tagName === 'TD' || el.tagName === 'TH') {
+      const em = parseFloat(style.fontSize);
+      const inner = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (inner < 3 * em && lines.size > 1) {
+        problems.push(`${name(el)} is squeezed to ${Math.round(inner)}px (${lines.size} lines)`);
+      }
+    }
+  }
+  return problems.slice(0, 15);
+}
+"""
+
+
+def phone_problems(page) -> list[str]:
+    """What does not fit the screen of the page as it is now (see assert_fits_phone)."""
+    return page.evaluate(_PHONE_PROBLEMS)
+
+
+def assert_fits_phone(page):
+    """The page as it is now fits its (390 px) screen: the document is no wider than the screen, no element
+    sticks out past either edge or scrolls sideways (visually hidden text and the skip link aside), and no
+    table cell is squeezed narrower than three characters with its text wrapped."""
+    problems = phone_problems(page)
+    assert problems == [], f"{page.url} does not fit a {page.viewport_size['width']} px screen:\n" + "\n".join(problems)

@@ -5,7 +5,7 @@ opened), and the agreement page fits a 390 px phone."""
 import pytest
 from django.core.cache import cache
 
-from tests.browser.conftest import axe_violations, screenshot
+from tests.browser.conftest import assert_fits_phone, axe_violations, phone_problems, screenshot
 from tests.factories import MunicipalityFactory
 from tests.portal.seed import seed_agreement
 
@@ -73,14 +73,57 @@ def test_municipality_and_organization_pages(page, seeded):
 
 
 def test_agreement_page_fits_a_phone(phone, seeded):
+    """The public agreement page at 390 px: no heading one character per line, no table cut off."""
     phone.goto(seeded.agreement.get_absolute_url())
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "portal-agreement-phone")
-    phone.goto("/")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot(phone, "portal-home-phone")
-    phone.goto("/agreements/")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_fits_phone(phone)
+    open_details(phone)  # the measurement tables too
+    assert_fits_phone(phone)
+
+
+def test_public_pages_fit_a_phone(phone, seeded):
+    """Every other public page at 390 px: nothing past the screen's edge, no table squeezed to a character
+    or two (tables of records become one card per row)."""
+    import importlib
+
+    from django.apps import apps
+
+    # the operator's pages come from a data migration, which a transactional test before this one flushed
+    importlib.import_module("portal.migrations.0002_default_info_pages").create(apps, None)
+    city = seeded.agreement.municipality
+    paths = {
+        "portal-home-phone": "/",
+        "portal-search-phone": "/agreements/?q=保育",
+        "portal-search-errors-phone": "/agreements/?municipality=12&zero_budget=maybe",
+        "portal-municipality-phone": f"/municipalities/{city.code}/",
+        "portal-organization-phone": f"/organizations/{seeded.lead.pk}/",
+        "opendata-phone": "/opendata/",
+        "publication-policy-phone": "/publication-policy/",
+        "contact-phone": "/about/contact/",
+        "privacy-phone": "/about/privacy/",
+        "accessibility-phone": "/about/accessibility/",
+        "login-phone": "/accounts/login/",
+        "password-reset-phone": "/accounts/password_reset/",
+    }
+    if city.prefecture_id:
+        paths["portal-prefecture-phone"] = f"/municipalities/{city.prefecture.code}/"
+    problems = {}
+    for name, path in paths.items():
+        response = phone.goto(path)
+        screenshot(phone, name)
+        if response.status != 200:
+            problems[path] = [f"answered {response.status}"]
+        elif found := phone_problems(phone):
+            problems[path] = found
+    response = phone.goto("/no-such-page/")
+    assert response.status == 404
+    screenshot(phone, "not-found-phone")
+    assert_fits_phone(phone)
+    # the header's main links and the footer's links are on the screen
+    for link in ("/agreements/", "/opendata/", "/accounts/login/"):
+        assert phone.locator(f"header.site a[href^='{link}']").first.is_visible(), link
+    assert phone.locator("footer.site a").count() >= 6
+    assert problems == {}
 
 
 def test_language_switch_to_english(page, seeded):

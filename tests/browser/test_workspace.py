@@ -12,7 +12,7 @@ from agreements.choices import AgreementStatus
 from agreements.models import ProgressUpdate
 from imports.models import ImportJob
 from notifications.models import Notice
-from tests.browser.conftest import axe_violations, log_in, screenshot
+from tests.browser.conftest import assert_fits_phone, axe_violations, log_in, phone_problems, screenshot
 from tests.factories import (
     AgreementFactory,
     DeliverableFactory,
@@ -166,28 +166,81 @@ def test_partner_pages_have_no_wcag_violations(page, busy_city, tmp_path):
     assert axe_violations(page) == []
 
 
-def _overflow(page):
-    """How many pixels the page is wider than the screen (0 when it fits)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+def _phone_survey(phone, paths: dict[str, str]) -> dict[str, list[str]]:
+    """Visit each page on the phone, save its screenshot, and say what does not fit (nothing, when all fit)."""
+    problems = {}
+    for name, path in paths.items():
+        response = phone.goto(path)
+        screenshot(phone, name)
+        if response.status != 200:
+            problems[path] = [f"answered {response.status}"]
+        elif found := phone_problems(phone):
+            problems[path] = found
+    return problems
+
+
+def _in_view(locator):
+    """The element is shown and lies within the screen's width (no sideways scrolling to reach it)."""
+    box = locator.bounding_box()
+    width = locator.page.viewport_size["width"]
+    return locator.is_visible() and box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
 
 
 def test_workspace_fits_a_phone(phone, busy_city):
-    log_in(phone, "approver")
+    """Every workspace page the browser tests visit, at 390 px: nothing past the screen's edge, no table
+    squeezed to a character or two, and each page's main action on the screen."""
     agreement = busy_city["agreement"]
-    for name, path in {
-        "phone-workspace-dashboard": "/workspace/",
-        "phone-workspace-agreement": f"/workspace/agreements/{agreement.public_id}/",
-        "phone-workspace-review": f"/workspace/review/progress/{busy_city['update'].pk}/",
-        "phone-workspace-agreement-form": "/workspace/agreements/new/",
-    }.items():
-        phone.goto(path)
-        screenshot(phone, name)
-        assert _overflow(phone) <= 0, path
+    log_in(phone, "approver")
+    assert_fits_phone(phone)  # where the log-in lands
+    problems = _phone_survey(
+        phone,
+        {
+            "phone-workspace-dashboard": "/workspace/",
+            "phone-workspace-agreements": "/workspace/agreements/",
+            "phone-workspace-agreement": f"/workspace/agreements/{agreement.public_id}/",
+            "phone-workspace-agreement-form": "/workspace/agreements/new/",
+            "phone-workspace-deliverable-form": f"/workspace/agreements/{agreement.public_id}/deliverables/new/",
+            "phone-workspace-measurement-form": (
+                f"/workspace/agreements/{agreement.public_id}/indicators/{busy_city['measurement'].indicator_id}"
+                "/measurements/new/"
+            ),
+            "phone-workspace-review-queue": "/workspace/review/",
+            "phone-workspace-review": f"/workspace/review/progress/{busy_city['update'].pk}/",
+            "phone-workspace-review-measurement": f"/workspace/review/measurements/{busy_city['measurement'].pk}/",
+            "phone-workspace-imports": "/workspace/imports/",
+            "phone-workspace-import-errors": f"/workspace/imports/{busy_city['job'].pk}/",
+            "phone-notices": "/accounts/notices/",
+        },
+    )
+    phone.goto("/workspace/review/")
+    assert _in_view(phone.locator(f"main a[href='/workspace/review/progress/{busy_city['update'].pk}/']"))
+    phone.goto(f"/workspace/review/progress/{busy_city['update'].pk}/")
+    assert _in_view(phone.locator("main button[value=accept]"))
+
     phone.click("header form[action='/accounts/logout/'] button")
     log_in(phone, "partner")
-    phone.goto(f"/workspace/partner/deliverables/{busy_city['deliverable'].pk}/report/")
-    screenshot(phone, "phone-partner-report")
-    assert _overflow(phone) <= 0
+    deliverable = busy_city["deliverable"]
+    indicator = busy_city["measurement"].indicator
+    problems |= _phone_survey(
+        phone,
+        {
+            "phone-partner-home": "/workspace/partner/",
+            "phone-partner-report": f"/workspace/partner/deliverables/{deliverable.pk}/report/",
+            "phone-partner-measurement": f"/workspace/partner/indicators/{indicator.pk}/report/",
+            "phone-partner-reports": "/workspace/partner/reports/",
+            "phone-partner-notices": "/accounts/notices/",
+        },
+    )
+    phone.goto("/workspace/partner/")
+    # the partner's two actions, 進捗を報告 and 測定値を報告, are on the screen without scrolling sideways
+    actions = phone.locator("main td.row-action")
+    assert _in_view(actions.locator(f"a[href='/workspace/partner/deliverables/{deliverable.pk}/report/']"))
+    assert _in_view(actions.locator(f"a[href='/workspace/partner/indicators/{indicator.pk}/report/']"))
+    # a page the partner may not open says so, on the screen too
+    assert phone.goto("/workspace/review/").status == 403
+    screenshot(phone, "phone-partner-not-allowed")
+    assert_fits_phone(phone)
+    assert problems == {}
 
 
 def test_import_page_follows_the_job_under_the_real_csp(browser, live_server, editor, tmp_path):
@@ -253,7 +306,7 @@ def test_the_import_report_of_a_real_list_fits_a_phone(phone, editor, city):
     screenshot(phone, "phone-import-report-real-list")
     assert phone.locator("main table").count() >= 1  # how the columns were read
     assert "(cooperative;" not in phone.content()  # kinds by their labels, not their codes
-    assert _overflow(phone) <= 0
+    assert_fits_phone(phone)
 
 
 def test_the_pages_added_for_issue_14_pass_axe_and_fit_a_phone(page, phone, busy_city, city):
@@ -281,7 +334,7 @@ def test_the_pages_added_for_issue_14_pass_axe_and_fit_a_phone(page, phone, busy
             assert response.status == 200, path
             if client is phone:
                 screenshot(client, f"phone-{name}")
-                assert _overflow(client) <= 0, path
+                assert_fits_phone(client)
             else:
                 screenshot(client, name)
                 assert axe_violations(client) == [], path
@@ -292,6 +345,6 @@ def test_the_pages_added_for_issue_14_pass_axe_and_fit_a_phone(page, phone, busy
         assert client.title().startswith("エラー：")
         assert client.evaluate("document.activeElement.id") == "error-summary"
         if client is phone:
-            assert _overflow(client) <= 0
+            assert_fits_phone(client)
         else:
             assert axe_violations(client) == []
