@@ -30,6 +30,7 @@ migrate: install
 
 demo: migrate  ## the national municipality list and the demo records and accounts (idempotent)
 	$(BIN)/python manage.py load_municipalities
+	$(BIN)/python manage.py load_procedures
 	$(BIN)/python manage.py load_demo
 
 run: demo  ## the whole app on http://$(HOST):$(PORT) with demo data: web, Celery worker and beat

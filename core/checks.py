@@ -45,3 +45,29 @@ def client_address_check(app_configs, **kwargs):
             id="kyoso.E002",
         )
     ]
+
+
+# The development default of KYOSO_CASE_ID_KEY (config/settings/base.py): known to everyone who reads the code.
+DEVELOPMENT_CASE_ID_KEY = "insecure-local-development-case-id-key"
+MIN_CASE_ID_KEY_LENGTH = 32
+
+
+@register(Tags.security, deploy=True)
+def case_id_key_check(app_configs, **kwargs):
+    """The key of the 案件ID hashes is the deployment's own secret: not the development default, not short.
+    With a known key, anyone holding a city's case numbers could find which of them are stored."""
+    key = getattr(settings, "KYOSO_CASE_ID_KEY", "") or ""
+    if key != DEVELOPMENT_CASE_ID_KEY and len(key) >= MIN_CASE_ID_KEY_LENGTH:
+        return []
+    return [
+        Error(
+            "KYOSO_CASE_ID_KEY is the development default or shorter than "
+            f"{MIN_CASE_ID_KEY_LENGTH} characters: the hashes of case ids could be recomputed by others.",
+            hint=(
+                "Set KYOSO_CASE_ID_KEY to a long random secret of this deployment (e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`) and keep it: changing it "
+                "makes re-imported cases count twice (docs/outcomes.md)."
+            ),
+            id="kyoso.E003",
+        )
+    ]

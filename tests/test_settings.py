@@ -22,6 +22,7 @@ PRODUCTION = {
     "CACHE_URL": "redis://127.0.0.1:6379/1",
     "KYOSO_TRUSTED_PROXY_COUNT": "1",
     "KYOSO_OCDS_PREFIX": "ocds-a1b2c3",
+    "KYOSO_CASE_ID_KEY": "a-long-random-case-id-key-" + "y" * 40,
 }
 
 

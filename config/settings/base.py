@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "partnerships",
     "agreements",
     "opendata",
+    "outcomes",
     "api",
 ]
 
@@ -245,6 +246,15 @@ KYOSO_MAX_UPLOAD_BYTES = env.int("KYOSO_MAX_UPLOAD_BYTES", default=20 * 1024 * 1
 # Most rows in one imported file: one error beyond, before the rest of the file is read (docs/imports.md).
 KYOSO_IMPORT_MAX_ROWS = env.int("KYOSO_IMPORT_MAX_ROWS", default=20_000)
 
+# Service outcomes (docs/outcomes.md): case records are kept this many years after their 処分日, then
+# deleted by the nightly job (computed figures stay); at most this many rows in one case file.
+KYOSO_CASE_RETENTION_YEARS = env.int("KYOSO_CASE_RETENTION_YEARS", default=5)
+KYOSO_CASE_IMPORT_MAX_ROWS = env.int("KYOSO_CASE_IMPORT_MAX_ROWS", default=200_000)
+# The secret of the keyed hash (HMAC-SHA256) that replaces each 案件ID: only the hash is stored, enough to
+# replace a re-imported case. Production must set its own (config/settings/production.py); changing it
+# makes re-imports add cases instead of replacing them.
+KYOSO_CASE_ID_KEY = env("KYOSO_CASE_ID_KEY", default="insecure-local-development-case-id-key")
+
 # Celery: JSON only, bounded tasks. Without CELERY_BROKER_URL the broker is embedded: Kombu's
 # filesystem transport in var/celery/, so worker and beat run on a laptop with no broker server.
 CELERY_DATA_DIR = Path(env("KYOSO_CELERY_DIR", default=str(BASE_DIR / "var" / "celery")))
@@ -286,6 +296,8 @@ CELERY_BEAT_SCHEDULE = {
     "daily-jobs": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
     # the bulk open-data files, every night
     "nightly-opendata": {"task": "opendata.export", "schedule": crontab(hour=2, minute=30)},
+    # case records older than KYOSO_CASE_RETENTION_YEARS (by 処分日) deleted, every night
+    "outcomes-retention": {"task": "outcomes.retention", "schedule": crontab(hour=3, minute=15)},
 }
 
 # API tokens and login throttling.

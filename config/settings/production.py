@@ -4,6 +4,8 @@ from .base import *  # noqa: F401
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# The key of the 案件ID hashes (docs/outcomes.md): required, never the development default.
+KYOSO_CASE_ID_KEY = env("KYOSO_CASE_ID_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES = {"default": env.db("DATABASE_URL")}

@@ -85,7 +85,7 @@ def test_errors_are_reported_row_by_row(login, editor, city, run_jobs, django_ca
     page = response.content.decode()
     assert "nothing was imported" in page
     assert "2024/13/45 is not a date in the calendar." in page
-    assert "<td>連携先法人番号</td>" in page.replace("\n", "").replace("    ", "")
+    assert ">連携先法人番号</td>" in page.replace("\n", "").replace("    ", "")
     assert "Import these rows" not in page  # only the mapping form posts back, to check again
     assert client.post(url("import-confirm", job.pk)).status_code == 302
     assert ImportJob.objects.count() == 1

@@ -1,0 +1,213 @@
+"""Service outcomes: the procedure catalogue (手続), each municipality's settings for a procedure, its
+own closed days, and de-identified case records (docs/outcomes.md).
+
+A case keeps no personal data and not even its 案件ID: only a keyed hash of it (``case_key``), enough to
+replace a re-imported case. Cases carry no history table (a deleted case must be gone, retention) and
+are written in bulk by ``services.cases_import`` only.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partnerships.models import Municipality
+
+from .choices import Channel, LimitKind, ProcedureGroup
+
+# A procedure code: letters, digits, "-" and "_" (what a spreadsheet keeps as typed).
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
+
+
+class Procedure(models.Model):
+    """A procedure (手続): national, with a stable code, or a municipality's own (``municipality`` set)."""
+
+    code = models.CharField(
+        _("procedure code"),
+        max_length=40,
+        validators=[RegexValidator(CODE_PATTERN, _("Use letters, digits, - and _ (at most 40 characters)."))],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    group = models.CharField(_("group"), max_length=20, choices=ProcedureGroup.choices, default=ProcedureGroup.OWN)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    statutory_limit_days = models.PositiveSmallIntegerField(_("statutory limit (days)"), null=True, blank=True)
+    statutory_limit_kind = models.CharField(
+        _("statutory limit counted in"), max_length=10, choices=LimitKind.choices, default=LimitKind.CALENDAR
+    )
+    statutory_limit_basis = models.TextField(_("basis of the statutory limit"), blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)  # URLs
+    notes = models.TextField(_("notes"), blank=True)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_procedures",
+        verbose_name=_("municipality"),
+        help_text=_("Empty for a national procedure; the municipality for one of its own."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(municipality__isnull=True), name="procedure_unique_national_code"
+            ),
+            models.UniqueConstraint(fields=["municipality", "code"], name="procedure_unique_own_code"),
+            models.CheckConstraint(
+                condition=Q(statutory_limit_days__isnull=True) | Q(statutory_limit_days__gt=0),
+                name="procedure_statutory_limit_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def national(self) -> bool:
+        return self.municipality_id is None
+
+
+class MunicipalProcedure(models.Model):
+    """A municipality's settings for a procedure: its 標準処理期間 (行政手続法 §6 / its 行政手続条例) and
+    whether its figures are published."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="procedure_settings", verbose_name=_("municipality")
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="municipal_settings", verbose_name=_("procedure")
+    )
+    standard_days = models.PositiveSmallIntegerField(
+        _("standard processing period (business days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+    )
+    publish_figures = models.BooleanField(_("publish figures"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("procedure of a municipality")
+        verbose_name_plural = _("procedures of municipalities")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "procedure"], name="municipal_procedure_unique"),
+            models.CheckConstraint(
+                condition=Q(standard_days__isnull=True) | Q(standard_days__gte=1, standard_days__lte=3650),
+                name="municipal_procedure_standard_days_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} — {self.procedure}"
+
+
+class ClosedDay(models.Model):
+    """A day a municipality's offices are closed beyond the national calendar (e.g. a municipal holiday):
+    not a business day for that municipality's cases."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="closed_days", verbose_name=_("municipality")
+    )
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["municipality", "date"], name="closed_day_unique")]
+
+    def __str__(self):
+        return f"{self.municipality} {self.date.isoformat()} {self.name}"
+
+
+class Case(models.Model):
+    """One de-identified case: dates, channel, satisfaction and the days computed at import. No 案件ID:
+    ``case_key`` is HMAC-SHA256 of it under the deployment's key and the municipality's code."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="cases", verbose_name=_("municipality")
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="cases", verbose_name=_("procedure")
+    )
+    case_key = models.CharField(_("case key"), max_length=64)
+    received_on = models.DateField(_("received on"))
+    decided_on = models.DateField(_("decided on"))
+    correction_requested_on = models.DateField(_("correction requested on"), null=True, blank=True)
+    correction_done_on = models.DateField(_("correction done on"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    processing_days = models.PositiveIntegerField(_("processing days (business days)"))
+    calendar_days = models.PositiveIntegerField(_("calendar days"))
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "case_key"], name="case_unique_key"),
+            models.CheckConstraint(condition=Q(decided_on__gte=F("received_on")), name="case_decided_after_received"),
+            models.CheckConstraint(
+                condition=Q(correction_requested_on__isnull=True, correction_done_on__isnull=True)
+                | Q(
+                    correction_requested_on__gte=F("received_on"),
+                    correction_done_on__gte=F("correction_requested_on"),
+                    correction_done_on__lte=F("decided_on"),
+                ),
+                name="case_correction_within_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="case_satisfaction_1_to_5",
+            ),
+            models.CheckConstraint(condition=Q(case_key__regex=r"^[0-9a-f]{64}$"), name="case_key_is_a_hash"),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "procedure", "decided_on"], name="case_figures"),
+            models.Index(fields=["decided_on"], name="case_retention"),
+        ]
+
+    def __str__(self):
+        return f"{self.procedure.code} {self.received_on.isoformat()}–{self.decided_on.isoformat()}"
+
+
+class CaseImport(models.Model):
+    """A record of one import of case records (who, when, how many): never the file, nor its name."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="case_imports", verbose_name=_("municipality")
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("rows"))
+    created = models.PositiveIntegerField(_("cases added"))
+    replaced = models.PositiveIntegerField(_("cases replaced"))
+    procedures_created = models.PositiveIntegerField(_("procedures added"), default=0)
+
+    class Meta:
+        verbose_name = _("case import")
+        verbose_name_plural = _("case imports")
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.municipality} {self.imported_at:%Y-%m-%d %H:%M} ({self.rows})"
