@@ -537,6 +537,55 @@ def measurement_return(*, measurement: Measurement, by, comment: str) -> Measure
     return _review_measurement(measurement, by=by, status=ReviewStatus.RETURNED, comment=comment)
 
 
+@transaction.atomic
+def measurements_computed_save(*, indicator: OutcomeIndicator, source: str, values: list[dict], by=None) -> int:
+    """The values Kyoso computes for a KPI linked to a standard indicator (outcomes, issue 15): each of
+    ``values`` (period_start, period_end, value, sample_size, method) becomes the KPI's accepted value for
+    that period, measured by the municipality, not verified, its ``source`` saying it was computed — no
+    partner reports it, so nobody reviews it. The values saved earlier with the same ``source`` for
+    other periods are deleted (a withheld figure gives no value). A value typed in for one of these
+    periods is replaced; its history keeps it. An unchanged value is not written again. ``by``: an
+    editor of the municipality, or None (the system, after an import). The number of values written or
+    deleted."""
+    agreement = indicator.agreement
+    require_officer(by, agreement.municipality_id, Role.EDITOR)
+    existing = {
+        (m.period_start, m.period_end): m for m in Measurement.objects.select_for_update().filter(indicator=indicator)
+    }
+    written, deleted, periods = 0, 0, set()
+    for item in values:
+        key = (item["period_start"], item["period_end"])
+        periods.add(key)
+        measurement = existing.get(key) or Measurement(indicator=indicator, period_start=key[0], period_end=key[1])
+        fields = {
+            "value": item["value"],
+            "sample_size": item["sample_size"],
+            "method": item["method"],
+            "source": source,
+            "measured_by": MeasuredBy.CITY,
+            "verified": False,
+            "review_status": ReviewStatus.ACCEPTED,
+            "review_comment": "",
+        }
+        if measurement.pk and all(getattr(measurement, name) == value for name, value in fields.items()):
+            continue
+        for name, value in fields.items():
+            setattr(measurement, name, value)
+        measurement.reported_by, measurement.reviewed_by, measurement.reviewed_at = by, None, None
+        _save(measurement, by=by)
+        written += 1
+    for key, measurement in existing.items():
+        if key not in periods and measurement.source == source:
+            measurement._history_user = by
+            measurement.delete()
+            deleted += 1
+    if deleted:
+        _public_change(agreement, kind=PublicChangeKind.WITHDRAWN)
+    elif written:
+        _public_change(agreement)
+    return written + deleted
+
+
 # --- records under an agreement (parties, initiatives, deliverables, KPIs, documents, amendments) ----
 
 

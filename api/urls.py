@@ -17,6 +17,7 @@ from .views.auth import TokenObtainView, TokenViewSet
 from .views.changes import ChangesView
 from .views.imports import ImportJobViewSet
 from .views.ocds import RecordPackageView, ReleasePackageView, ReleaseView, SchemaFileView, SchemaIndexView
+from .views.outcomes import OutcomeListView, ProcedureListView
 from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
 from .views.progress import DeliverableViewSet, MeasurementViewSet, ProgressUpdateViewSet
 from .views.stats import StatsView
@@ -47,6 +48,8 @@ urlpatterns = [
     path("auth/token/", TokenObtainView.as_view(), name="token-obtain"),
     path("stats/", StatsView.as_view(), name="stats"),
     path("changes/", ChangesView.as_view(), name="changes"),
+    path("outcomes/", OutcomeListView.as_view(), name="outcomes"),
+    path("procedures/", ProcedureListView.as_view(), name="procedures"),
     path("agreements/<str:agreement_public_id>/parties/", parties, name="agreement-parties"),
     path("agreements/<str:agreement_public_id>/parties/<int:pk>/", party, name="agreement-party"),
     path(

@@ -53,3 +53,10 @@ class StandardIndicator(models.TextChoices):
     ONLINE_SHARE = "online_share", _("Share of online applications")
     CORRECTION_SHARE = "correction_share", _("Share of cases needing a correction")
     SATISFACTION_MEAN = "satisfaction_mean", _("Satisfaction, mean (1–5)")
+
+
+class PeriodKind(models.TextChoices):
+    """The periods figures are computed for: the calendar month of 処分日, and the fiscal year (April–March)."""
+
+    MONTH = "month", _("Month")
+    FISCAL_YEAR = "fiscal_year", _("Fiscal year")

@@ -1,6 +1,10 @@
 """Service outcomes: the procedure catalogue (手続), each municipality's settings for a procedure, its
 own closed days, and de-identified case records (docs/outcomes.md).
 
+Figures (``OutcomeFigure``) are computed from the cases per procedure and period by
+``services.figures_recompute`` and stay when the cases are deleted; a KPI of an agreement may be linked to
+(procedure, standard indicator) by an ``IndicatorLink``, and then its measurements are computed.
+
 A case keeps no personal data and not even its 案件ID: only a keyed hash of it (``case_key``), enough to
 replace a re-imported case. Cases carry no history table (a deleted case must be gone, retention) and
 are written in bulk by ``services.cases_import`` only.
@@ -15,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from partnerships.models import Municipality
 
-from .choices import Channel, LimitKind, ProcedureGroup
+from .choices import Channel, LimitKind, PeriodKind, ProcedureGroup, StandardIndicator
 
 # A procedure code: letters, digits, "-" and "_" (what a spreadsheet keeps as typed).
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$"
@@ -211,3 +215,101 @@ class CaseImport(models.Model):
 
     def __str__(self):
         return f"{self.municipality} {self.imported_at:%Y-%m-%d %H:%M} ({self.rows})"
+
+
+FIGURE_DAYS = {"max_digits": 9, "decimal_places": 2}
+FIGURE_SHARE = {"max_digits": 5, "decimal_places": 4}
+
+
+class OutcomeFigure(models.Model):
+    """The figures of one procedure of a municipality over one period (a month of 処分日, or a fiscal
+    year April–March), exactly as docs/outcomes.md defines them. Stored unsuppressed: the small-number
+    rule (``disclosure``) is applied when they are read by anyone but the municipality's members.
+
+    ``n_channel`` and ``n_satisfaction`` are the denominators of the online share and of the mean
+    satisfaction (the cases with a 申請方法, with a 満足度); they and the counts behind each share are
+    kept for the small-number rule, and are not published."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="outcome_figures", verbose_name=_("municipality")
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="figures", verbose_name=_("procedure")
+    )
+    period = models.CharField(_("period kind"), max_length=12, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    n = models.PositiveIntegerField(_("number of cases"))
+    n_channel = models.PositiveIntegerField(_("cases with a channel"))
+    n_satisfaction = models.PositiveIntegerField(_("cases with a satisfaction"))
+    # the counts behind the shares and the mean (the small-number rule compares them across periods)
+    n_within_standard = models.PositiveIntegerField(_("cases within the standard processing period"))
+    n_within_statutory = models.PositiveIntegerField(_("cases within the statutory limit"))
+    n_online = models.PositiveIntegerField(_("cases applied for online"))
+    n_corrected = models.PositiveIntegerField(_("cases with a correction"))
+    satisfaction_sum = models.PositiveIntegerField(_("sum of satisfaction"))
+    median_days = models.DecimalField(_("processing days, median"), **FIGURE_DAYS)
+    p90_days = models.DecimalField(_("processing days, 90th percentile"), **FIGURE_DAYS)
+    median_calendar_days = models.DecimalField(_("calendar days, median"), **FIGURE_DAYS)
+    mean_calendar_days = models.DecimalField(_("calendar days, mean"), **FIGURE_DAYS)
+    within_standard_share = models.DecimalField(
+        _("share within the standard processing period"), null=True, blank=True, **FIGURE_SHARE
+    )
+    within_statutory_share = models.DecimalField(
+        _("share within the statutory limit"), null=True, blank=True, **FIGURE_SHARE
+    )
+    online_share = models.DecimalField(_("online share"), null=True, blank=True, **FIGURE_SHARE)
+    correction_share = models.DecimalField(_("correction share"), **FIGURE_SHARE)
+    satisfaction_mean = models.DecimalField(
+        _("satisfaction, mean"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    standard_days = models.PositiveSmallIntegerField(_("standard processing period (business days)"), null=True)
+    statutory_limit_days = models.PositiveSmallIntegerField(_("statutory limit (days)"), null=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("outcome figure")
+        verbose_name_plural = _("outcome figures")
+        ordering = ["municipality", "procedure", "period", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "procedure", "period", "period_start"], name="outcome_figure_unique_period"
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="outcome_figure_period_order"),
+            models.CheckConstraint(
+                condition=Q(n__gt=0, n_channel__lte=F("n"), n_satisfaction__lte=F("n")),
+                name="outcome_figure_counts",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.procedure_id} {self.period} {self.period_start.isoformat()}: n={self.n}"
+
+
+class IndicatorLink(models.Model):
+    """A KPI of an agreement linked to (procedure, standard indicator, period kind): its measurements
+    are then computed from the municipality's figures (``services.linked_measurements_update``), accepted at
+    once, with n as the sample size and the method written out. One link per KPI."""
+
+    indicator = models.OneToOneField(
+        "agreements.OutcomeIndicator",
+        on_delete=models.CASCADE,
+        related_name="outcome_link",
+        verbose_name=_("outcome indicator"),
+    )
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="indicator_links", verbose_name=_("procedure")
+    )
+    kind = models.CharField(_("standard indicator"), max_length=30, choices=StandardIndicator.choices)
+    period = models.CharField(
+        _("period kind"), max_length=12, choices=PeriodKind.choices, default=PeriodKind.FISCAL_YEAR
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator link")
+        verbose_name_plural = _("indicator links")
+
+    def __str__(self):
+        return f"{self.indicator_id} → {self.procedure_id} {self.kind} ({self.period})"

@@ -254,6 +254,13 @@ KYOSO_CASE_IMPORT_MAX_ROWS = env.int("KYOSO_CASE_IMPORT_MAX_ROWS", default=200_0
 # replace a re-imported case. Production must set its own (config/settings/production.py); changing it
 # makes re-imports add cases instead of replacing them.
 KYOSO_CASE_ID_KEY = env("KYOSO_CASE_ID_KEY", default="insecure-local-development-case-id-key")
+# Small numbers (docs/outcomes.md, after the 介護DB guideline): a public figure from fewer cases than this
+# is suppressed; in a municipality of fewer people than SMALL_TOWN_POPULATION (or of unknown population)
+# fewer than MIN_CASES_SMALL_TOWN; under NO_FIGURES_POPULATION people no case-based figure is public.
+KYOSO_SMALL_NUMBER_MIN_CASES = env.int("KYOSO_SMALL_NUMBER_MIN_CASES", default=10)
+KYOSO_SMALL_NUMBER_MIN_CASES_SMALL_TOWN = env.int("KYOSO_SMALL_NUMBER_MIN_CASES_SMALL_TOWN", default=20)
+KYOSO_SMALL_NUMBER_SMALL_TOWN_POPULATION = env.int("KYOSO_SMALL_NUMBER_SMALL_TOWN_POPULATION", default=25_000)
+KYOSO_SMALL_NUMBER_NO_FIGURES_POPULATION = env.int("KYOSO_SMALL_NUMBER_NO_FIGURES_POPULATION", default=2_000)
 
 # Celery: JSON only, bounded tasks. Without CELERY_BROKER_URL the broker is embedded: Kombu's
 # filesystem transport in var/celery/, so worker and beat run on a laptop with no broker server.
