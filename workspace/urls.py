@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, imports, officer, partner, records, review
+from .views import files, imports, officer, outcomes, partner, records, review
 
 app_name = "workspace"
 
@@ -35,6 +35,13 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_detail, name="import"),
     path("imports/<int:pk>/status/", imports.import_status, name="import-status"),
     path("imports/<int:pk>/import/", imports.import_confirm, name="import-confirm"),
+    # officers: service outcomes (procedures, processing periods, closed days, case records)
+    path("outcomes/", outcomes.outcomes_home, name="outcomes"),
+    path("outcomes/<str:code>/", outcomes.procedures, name="outcome-procedures"),
+    path("outcomes/<str:code>/procedures/new/", outcomes.procedure_create, name="outcome-procedure-create"),
+    path("outcomes/<str:code>/procedures/<int:pk>/", outcomes.procedure_settings, name="outcome-procedure"),
+    path("outcomes/<str:code>/closed-days/<int:pk>/delete/", outcomes.closed_day_remove, name="outcome-day-delete"),
+    path("outcomes/<str:code>/cases/", outcomes.case_import, name="outcome-import"),
     # partners
     path("partner/", partner.partner_home, name="partner"),
     path("partner/reports/", partner.partner_reports, name="partner-reports"),

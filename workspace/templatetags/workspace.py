@@ -34,6 +34,12 @@ SECTIONS = {
     "report-progress": "partner",
     "report-measurement": "partner",
     "partner-reports": "partner-reports",
+    "outcomes": "outcomes",
+    "outcome-procedures": "outcomes",
+    "outcome-procedure": "outcomes",
+    "outcome-procedure-create": "outcomes",
+    "outcome-import": "outcomes",
+    "outcome-day-delete": "outcomes",
 }
 
 
@@ -45,6 +51,7 @@ def workspace_nav(context):
     items = []
     if access.officer_roles:
         items += [("home", _("Dashboard")), ("agreements", _("Agreements")), ("review", _("Review queue"))]
+        items.append(("outcomes", _("Procedures and processing periods")))
         if access.municipalities(Role.EDITOR):
             items.append(("imports", _("Import")))
     if access.partner_roles:
