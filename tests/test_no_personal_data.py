@@ -46,6 +46,7 @@ EXPECTED = {
     "/api/v1/progress-updates/?format=csv": (404, "this list has no CSV form"),
 }
 EXPECTED_FOR_PARTNERS = {"/workspace/": (302, "a partner's workspace is /workspace/partner/")}
+EXPECTED_FOR_OFFICERS_OF_ONE_CITY = {"/workspace/outcomes/": (302, "goes straight to the one city's procedures")}
 # Never followed: not pages (static files, the language switch, log-out), the API's own documentation
 # (no data) and the admin (a test of its own); nor links with a query other than a page number (filtered
 # lists show what the unfiltered ones do; a log-in link carries the page it came from, without end).
@@ -269,7 +270,10 @@ def scan(client, viewer: Viewer) -> Scan:
         url = queue.popleft()
         response = client.get(url)
         expected, _reason = (
-            EXPECTED.get(url) or (viewer.organization_ids and EXPECTED_FOR_PARTNERS.get(url)) or (200, "")
+            EXPECTED.get(url)
+            or (viewer.organization_ids and EXPECTED_FOR_PARTNERS.get(url))
+            or (len(viewer.municipality_ids) == 1 and EXPECTED_FOR_OFFICERS_OF_ONE_CITY.get(url))
+            or (200, "")
         )
         text = body_of(response)
         if response.status_code != expected:
