@@ -3,14 +3,16 @@ municipality (6-digit code), prefecture (2-digit code), organization (an organiz
 法人番号), field, kind, status, signed_after / signed_before, ends_before, zero_budget, published, q,
 ordering.
 
-``q`` follows ``partnerships.filters.search_words`` (NFKC, legal forms dropped, kana either way):
-every word must match the title, summary, English title, public id, municipality name, or the
-name, kana or English name of a party's organization, or a party's branch. Partners are looked for
-with EXISTS, so an agreement with several matching partners is listed once and the page stays
-one query."""
+``q`` follows ``partnerships.filters.search_words`` (NFKC, legal forms dropped, kana either way,
+旧字体／異体字, readings): every word must match the title, summary, English title, public id,
+municipality name or kana, or the name, kana or English name of a party's organization, or a party's
+branch. Each word is a set of agreement ids found through indexes (``word_matches``: the bigram
+indexes of migrations ``agreements.0009_search_indexes`` and ``partnerships.0004_search_indexes``), so
+an agreement with several matching partners is listed once and the page stays one query. Without an
+``ordering`` the results of ``q`` come best match first (``relevance``)."""
 
 import django_filters as filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.filters import (
@@ -18,12 +20,15 @@ from partnerships.filters import (
     CodeFilter,
     OrganizationFilter,
     UpdatedSinceFilter,
+    any_of,
     changed_since,
+    document_matches,
     municipality_filter,
     prefecture_filter,
-    text_condition,
+    search_words,
+    text_condition_any,
 )
-from partnerships.models import Organization
+from partnerships.models import Municipality, Organization
 
 from .choices import AgreementKind, AgreementStatus, DeliverableStatus, InitiativeStatus, ReviewStatus
 from .models import (
@@ -38,10 +43,6 @@ from .models import (
     ProgressUpdate,
     PublicChange,
 )
-
-# municipality__kana: a city found by its reading (しじょうなわて finds 四條畷市: kana are stored in hiragana)
-AGREEMENT_TEXT_FIELDS = ["title", "summary", "title_en", "public_id", "municipality__name", "municipality__kana"]
-PARTY_TEXT_FIELDS = ["organization__name", "organization__kana", "organization__name_en", "branch"]
 
 
 def public_change_since(agreement_id_path: str, *, own: bool = False):
@@ -65,13 +66,62 @@ def organization_change_since(moment) -> Q:
     return changed_since(moment) | Q(pk__in=Party.objects.filter(agreement_id__in=changed).values("organization_id"))
 
 
-def partner_matches(spellings: list[str]) -> Exists:
-    """An agreement with a party whose organization (or branch) is written like one of ``spellings``."""
+# The columns of the bigram-indexed documents (partnerships.filters.SearchDocument): the migrations
+# agreements.0009_search_indexes and partnerships.0004_search_indexes index exactly these, in this order.
+AGREEMENT_DOCUMENT = ["title", "summary", "title_en", "public_id"]
+ORGANIZATION_DOCUMENT = ["name", "kana", "name_en"]
+BRANCH_DOCUMENT = ["branch"]
+
+
+def word_matches(spellings: list[str]):
+    """The agreements where one of ``spellings`` appears: in their own text, their municipality's name
+    or kana (about 2,000 rows: read whole), a party's organization or a party's branch. Each part is a
+    subquery that PostgreSQL answers through an index (document_matches); their ids are united, so the
+    cost follows the number of matches rather than the number of agreements."""
+    places = Municipality.objects.filter(text_condition_any(spellings, ["name", "kana"])).values("pk")
+    parts = [
+        *document_matches(Agreement.objects.all(), AGREEMENT_DOCUMENT, spellings),
+        Agreement.objects.filter(municipality__in=places).order_by().values("pk"),
+        *(
+            Party.objects.filter(organization__in=found).order_by().values("agreement_id")
+            for found in document_matches(Organization.objects.all(), ORGANIZATION_DOCUMENT, spellings)
+        ),
+        *document_matches(Party.objects.exclude(branch=""), BRANCH_DOCUMENT, spellings, column="agreement_id"),
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _contains_any(spellings: list[str], fields: list[str]) -> Q:
+    # LIKE, not ILIKE: ranking reads only the rows already found, and UPPER() of every title and summary
+    # for each spelling costs more than the search itself on a broad word; Latin letters are compared
+    # as typed and in lower case.
     condition = Q()
-    for spelling in spellings:
-        for path in PARTY_TEXT_FIELDS:
-            condition |= Q(**{f"{path}__icontains": spelling})
-    return Exists(Party.objects.filter(condition, agreement=OuterRef("pk")))
+    for form in dict.fromkeys(form for spelling in spellings for form in (spelling, spelling.lower())):
+        for field in fields:
+            condition |= Q(**{f"{field}__contains": form})
+    return condition
+
+
+def relevance(value: str) -> Case | None:
+    """Best match first: the whole phrase in the title (0), every word in the title (1), the phrase in
+    the summary (2), every word in the title or summary (3), then the rest — found through the English
+    title, the public id, the municipality or a partner (4). Ties are broken by the usual order."""
+    words = search_words(value)
+    if not words:
+        return None
+    phrases = list(dict.fromkeys(joiner.join(spellings[0] for spellings in words) for joiner in ("", " ")))
+
+    def every_word(fields):
+        condition = Q()
+        for spellings in words:
+            condition &= _contains_any(spellings, fields)
+        return condition
+
+    grades = [(every_word(["title"]), 1), (every_word(["title", "summary"]), 3)]
+    if len(words) > 1:  # one word is its own phrase: the phrase grades would repeat the word's
+        grades[1:1] = [(_contains_any(phrases, ["summary"]), 2)]
+        grades.insert(0, (_contains_any(phrases, ["title"]), 0))
+    return Case(*(When(condition, then=Value(grade)) for condition, grade in grades), default=Value(4))
 
 
 class AgreementFilterSet(filters.FilterSet):
@@ -113,14 +163,23 @@ class AgreementFilterSet(filters.FilterSet):
         return queryset.filter(pk__in=parties.values("agreement_id"))
 
     def filter_text(self, queryset, name, value):
-        # Every word must match somewhere: in the agreement or in one of its partners.
-        return queryset.filter(text_condition(value, AGREEMENT_TEXT_FIELDS, extra=partner_matches))
+        # Every word must match somewhere: in the agreement, its municipality or one of its partners.
+        # One IN over the ids every word found (INTERSECT), which PostgreSQL joins once to the rows.
+        words = [word_matches(spellings) for spellings in search_words(value)]
+        if not words:
+            return queryset
+        return queryset.filter(pk__in=words[0].intersection(*words[1:]) if len(words) > 1 else words[0])
 
     @property
     def qs(self):
-        # Filtering on the M2M "fields" can duplicate rows.
         queryset = super().qs
-        return queryset.distinct() if self.form.cleaned_data.get("field") else queryset
+        data = self.form.cleaned_data
+        if data.get("q") and not data.get("ordering"):
+            rank = relevance(data["q"])
+            if rank is not None:
+                queryset = queryset.order_by(rank, *Agreement._meta.ordering)
+        # Filtering on the M2M "fields" can duplicate rows.
+        return queryset.distinct() if data.get("field") else queryset
 
 
 class AgreementChildFilterSet(filters.FilterSet):
@@ -229,4 +288,8 @@ class OrganizationFilterSet(filters.FilterSet):
         fields = ["kind"]
 
     def filter_text(self, queryset, name, value):
-        return queryset.filter(text_condition(value, ["name", "kana", "name_en"]))
+        # name, kana and English name, through their bigram index (partnerships 0004)
+        condition = Q()
+        for spellings in search_words(value):
+            condition &= any_of("pk", document_matches(Organization.objects.all(), ORGANIZATION_DOCUMENT, spellings))
+        return queryset.filter(condition)

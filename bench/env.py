@@ -18,6 +18,7 @@ def bench_env(**extra) -> dict[str, str]:
         {
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DJANGO_SECRET_KEY": "bench-only-not-a-secret",
+            "KYOSO_CASE_ID_KEY": "bench-only-not-a-secret",  # production settings require one
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "DJANGO_SECURE_SSL_REDIRECT": "False",
             "DJANGO_SECURE_HSTS_SECONDS": "0",

@@ -110,13 +110,18 @@ def _wrk(url, connections, seconds, headers) -> dict:
     }
 
 
+# One count for the whole process: a "{day}" path never repeats from one run to the next (a warm-up,
+# a round, another group), so each of those requests misses the server's cache.
+DISTINCT = itertools.count()
+
+
 def _python(url, connections, seconds, headers) -> dict:
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     latencies, errors, non_2xx, sizes = [], [0], [0], [0]
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
-    counter = itertools.count()
+    counter = DISTINCT
 
     def worker():
         connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)

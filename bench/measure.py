@@ -6,7 +6,7 @@ import statistics
 import time
 from urllib.parse import urlsplit
 
-from .load import distinct_path, run_load
+from .load import DISTINCT, distinct_path, run_load
 from .server import memory_kb, reset_peak
 
 
@@ -46,9 +46,10 @@ def queries_per_request(path: str, **extra) -> int | None:
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1", **extra)
-    client.get(distinct_path(path, 0))
+    client.get(distinct_path(path, next(DISTINCT)))
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(distinct_path(path, 1))  # the same path, unless it asks for distinct ones
+        # the same path, unless it asks for distinct ones: then one no run asked before (a cache miss)
+        response = client.get(distinct_path(path, next(DISTINCT)))
     if response.status_code != 200:
         return None
     if hasattr(response, "streaming_content"):

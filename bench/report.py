@@ -44,6 +44,25 @@ def targets(results: dict) -> list[dict]:
         dashboard = _row(g["pages"], "officer dashboard").get("p50_ms")
         met = dashboard is not None and dashboard <= 150
         check("officer dashboard p50 ≤ 150 ms under load (issue 12)", dashboard, met)
+    if "search" in g:
+        for kind in ("page", "API"):
+            for words in g["search"].get("searches", {}).values():
+                one = next(
+                    (
+                        r
+                        for r in g["search"]["rows"]
+                        if r["variant"].startswith(f"{kind}, q={words} (") and r["variant"].endswith("one at a time")
+                    ),
+                    {},
+                )
+                value = one.get("p50_ms")
+                met = value is not None and value <= 100
+                check(
+                    f"search {kind} q={words}: p50 ≤ 100 ms at 100,000 agreements (issue 14)",
+                    value,
+                    met,
+                    "one request at a time",
+                )
     if "import" in g:
         value = g["import"]["rows"][0]["rows_per_s"]
         check("import ≥ 5,000 rows/s", value, value >= 5000)
@@ -79,6 +98,7 @@ TITLES = {
     "ocds": "OCDS release package of the largest municipality (first 100 releases)",
     "stats": "National statistics `/api/v1/stats/`",
     "pages": "Pages",
+    "search": "Free-text search (`q`): the search page and the API list, against the same without `q`",
 }
 
 

@@ -7,7 +7,7 @@ import unicodedata
 
 import django_filters as filters
 from django import forms
-from django.db.models import Case, Q, When
+from django.db.models import BooleanField, Case, Expression, Func, Q, TextField, When
 from django.utils.translation import gettext_lazy as _
 
 from .codes import validate_corporate_number
@@ -54,6 +54,35 @@ _SCRIPT_BREAK_RE = re.compile(
 )
 
 
+# Readings people type in hiragana (or katakana) for the kanji words of the cooperation fields and of
+# common public services: ほいく finds 保育. A whole word only (ほいくえん is listed on its own), read as
+# hiragana after NFKC; each reading adds the kanji spellings listed, nothing else. Homophones are listed
+# only where both spellings are common in agreements (けんしん: 健診, 検診). Bounded on purpose: a
+# curated table, not a dictionary — a reading missing here finds only text written in kana.
+READINGS = {
+    "ほいく": ["保育"], "ほいくえん": ["保育園"], "ほいくしょ": ["保育所"], "こそだて": ["子育て", "子育"],
+    "こども": ["子ども", "子供"], "きょういく": ["教育"], "がっこう": ["学校"], "きゅうしょく": ["給食"],
+    "しょくいく": ["食育"], "としょかん": ["図書館"], "ぼうさい": ["防災"], "さいがい": ["災害"],
+    "ひなん": ["避難"], "じしん": ["地震"], "ぼうはん": ["防犯"], "あんぜん": ["安全"], "みまもり": ["見守り"],
+    "かんこう": ["観光"], "かいご": ["介護"], "けんこう": ["健康"], "けんしん": ["健診", "検診"],
+    "いりょう": ["医療"], "ふくし": ["福祉"], "こうれいしゃ": ["高齢者"], "こうれい": ["高齢"],
+    "にんちしょう": ["認知症"], "しょうがいしゃ": ["障害者", "障がい者"], "かんきょう": ["環境"],
+    "だつたんそ": ["脱炭素"], "ちいき": ["地域"], "かっせいか": ["活性化"], "ちほうそうせい": ["地方創生"],
+    "まちづくり": ["まちづくり", "街づくり", "町づくり"], "あきや": ["空き家", "空家"], "いじゅう": ["移住"],
+    "ていじゅう": ["定住"], "さんぎょう": ["産業"], "しょうてんがい": ["商店街"], "のうぎょう": ["農業"],
+    "りんぎょう": ["林業"], "ぎょぎょう": ["漁業"], "こよう": ["雇用"], "しゅうろう": ["就労"],
+    "ぶんか": ["文化"], "こうつう": ["交通"], "こうえん": ["公園"], "どうろ": ["道路"], "すいどう": ["水道"],
+    "ぎょうせい": ["行政"], "しんせい": ["申請"], "てつづき": ["手続", "手続き"], "まどぐち": ["窓口"],
+    "れんけい": ["連携"], "きょうてい": ["協定"], "ほうかつ": ["包括"], "たようせい": ["多様性"],
+    "きょうせい": ["共生"], "じんざい": ["人材"], "そうぎょう": ["創業"], "きぎょう": ["起業", "企業"],
+}  # fmt: skip
+
+
+def reading_spellings(word: str) -> list[str]:
+    """The kanji spellings of a word typed as its reading (READINGS), or none."""
+    return READINGS.get(_swap_kana(word, to_hiragana=True), [])
+
+
 def variant_spellings(word: str) -> list[str]:
     """The word and its spellings with each 旧字体／異体字 group swapped (at most MAX_VARIANT_SPELLINGS)."""
     spellings = [word]
@@ -72,7 +101,8 @@ def search_words(value: str) -> list[list[str]]:
     spelling also comes in hiragana, katakana and full-width letters, for names stored that way. A
     katakana or Latin run glued to a kanji run is two words (オンライン申請 → オンライン, 申請: each must
     match somewhere), and a word with a 旧字体／異体字 is also looked for with its other forms
-    (四条畷 ⇄ 四條畷, VARIANT_GROUPS). At most SEARCH_MAX_WORDS words count, and at most
+    (四条畷 ⇄ 四條畷, VARIANT_GROUPS); a word typed as the kana reading of a common kanji word is also
+    looked for in kanji (ほいく → 保育, READINGS). At most SEARCH_MAX_WORDS words count, and at most
     MAX_VARIANT_SPELLINGS forms of a word, so one request builds a bounded query."""
     words = []
     for word in unicodedata.normalize("NFKC", value).split():
@@ -85,8 +115,84 @@ def search_words(value: str) -> list[list[str]]:
         for variant in variant_spellings(word):
             spellings += [variant, _swap_kana(variant, to_hiragana=True), _swap_kana(variant, to_hiragana=False)]
             spellings.append(_full_width(variant))
+        spellings += reading_spellings(word)
         result.append(list(dict.fromkeys(spellings)))
     return result
+
+
+class SearchDocument(Func):
+    """``LOWER(a || ' ' || b || …)``: the text of a row that a bigram index covers (the migrations named
+    ``*_search_indexes``). PostgreSQL uses the index only for this exact expression over the same
+    columns in the same order, so the filters and the migrations name the same columns."""
+
+    template = "LOWER(%(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = TextField()
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class DocumentContains(Expression):
+    """``document`` contains ``text``, whatever the case. On PostgreSQL the row must first hold every
+    2-character piece of the text (``kyoso_bigrams``, looked up in the document's GIN index), then the
+    text itself (LIKE, which also orders the pieces). Elsewhere, and for a 1-character text, LIKE alone.
+
+    Bigrams rather than pg_trgm's trigrams: most Japanese words are two characters (保育, 防災, 観光),
+    from which pg_trgm extracts no trigram and falls back to reading every row (docs/performance.md)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, document, text: str):
+        super().__init__()
+        self.document, self.text = document, text
+
+    def get_source_expressions(self):
+        return [self.document]
+
+    def set_source_expressions(self, exprs):
+        (self.document,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.document)
+        like = f"{sql} LIKE LOWER(%s) ESCAPE '\\'"
+        pattern = f"%{_like_escape(self.text)}%"
+        if connection.vendor != "postgresql" or len(self.text) < 2:
+            return like, (*params, pattern)
+        bigrams = f"kyoso_bigrams({sql}) @> kyoso_bigrams(LOWER(%s))"
+        if len(self.text) == 2 and " " not in self.text:
+            # A 2-character text is its one bigram: the index answers exactly, and PostgreSQL's estimate
+            # of how many rows hold it (statistics of the index) stays right for the plan.
+            return bigrams, (*params, self.text)
+        return f"({bigrams} AND {like})", (*params, self.text, *params, pattern)
+
+
+def document_matches(queryset, fields: list[str], spellings: list[str], *, column: str = "pk") -> list:
+    """``column`` of the rows of ``queryset`` whose indexed document of ``fields`` (SearchDocument)
+    holds one of ``spellings``: one subquery per spelling, each a bitmap scan of the bigram index whose
+    rows are checked with LIKE alone. (One query with an OR of the spellings would make PostgreSQL
+    recompute the bigrams of every row it found, about 0.5 ms a row.)"""
+    document = SearchDocument(*fields)
+    return [queryset.filter(DocumentContains(document, spelling)).order_by().values(column) for spelling in spellings]
+
+
+def any_of(path: str, subqueries: list) -> Q:
+    """``path`` in one of ``subqueries``."""
+    condition = Q()
+    for subquery in subqueries:
+        condition |= Q(**{f"{path}__in": subquery})
+    return condition
+
+
+def text_condition_any(spellings: list[str], fields: list[str]) -> Q:
+    """One of ``spellings`` in one of ``fields`` (icontains; no index: for small tables and for
+    ranking the rows already found)."""
+    condition = Q()
+    for spelling in spellings:
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": spelling})
+    return condition
 
 
 def text_condition(value: str, fields: list[str], *, extra=None) -> Q:

@@ -115,7 +115,8 @@ def test_members_also_find_their_drafts(catalogue, viewer):
     [
         ("municipality=12", "Give a 6-digit local government code"),
         ("prefecture=osaka", "Give a 2-digit prefecture code"),
-        ("organization=abc", "Give an organization id or a 13-digit corporate number"),
+        ("organization=abc", "No partner called “abc”"),
+        ("organization=12345678901234", "Give an organization id or a 13-digit corporate number"),
         ("organization=1234567890123", "The check digit of 1234567890123 is wrong"),
         ("signed_after=yesterday", "Enter a valid date"),
         ("zero_budget=maybe", "Use true or false"),

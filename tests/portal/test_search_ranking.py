@@ -1,0 +1,135 @@
+"""Search, second part (issue 14, item 7): kana readings of common words (ほいく finds 保育), results
+best match first when no order is chosen, and the bigram indexes the words are looked up in."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from agreements.filters import relevance
+from partnerships.filters import READINGS, search_words
+from tests.api.conftest import client_for
+from tests.factories import AgreementFactory, OrganizationFactory, PartyFactory
+from tests.portal.conftest import client_in
+
+pytestmark = pytest.mark.django_db
+PUBLISHED = {"published": True, "published_at": timezone.now()}
+
+
+def test_a_reading_typed_in_kana_finds_the_kanji_word(city):
+    found = AgreementFactory(municipality=city, title="保育所の待機児童対策に関する協定", **PUBLISHED)
+    AgreementFactory(municipality=city, title="防災に関する協定", summary="避難所", **PUBLISHED)
+    for query in ("ほいく", "ホイク", "ﾎｲｸ"):
+        results = client_for().get("/api/v1/agreements/", {"q": query}).json()["results"]
+        assert [a["public_id"] for a in results] == [found.public_id], query
+    page = client_in("ja").get("/agreements/", {"q": "ほいく"}).content.decode()
+    assert "保育所の待機児童対策に関する協定" in page and "防災に関する協定" not in page
+
+
+def test_the_readings_are_a_bounded_table_of_whole_words():
+    assert "保育" in search_words("ほいく")[0]
+    assert "保育" not in search_words("ほいくし")[0]  # a whole word only, not any word starting so
+    assert all(len(kanji) <= 3 for kanji in READINGS.values())
+    for reading, spellings in READINGS.items():
+        assert all("\u3041" <= c <= "\u3096" or c == "ー" for c in reading), reading
+        assert spellings, reading
+
+
+@pytest.fixture
+def ranked(city, other_city):
+    """Five agreements that all match 「子育て 支援」, each in a different place; the least relevant is the
+    newest, so that "newest first" would put them in the opposite order."""
+    day = datetime.date(2024, 4, 1)
+    rows = {}
+    for rank, (key, title, summary) in enumerate(
+        [
+            ("phrase in title", "子育て支援に関する協定", "連携"),
+            ("words in title", "支援と子育ての協定", "連携"),
+            ("phrase in summary", "包括連携協定", "子育て支援を進める"),
+            ("words in title and summary", "子育ての協定", "地域を支援する"),
+            ("partner only", "包括連携協定", "地域の課題"),
+        ]
+    ):
+        signed = day - datetime.timedelta(days=10 - rank)
+        rows[key] = AgreementFactory(municipality=city, title=title, summary=summary, signed_on=signed, **PUBLISHED)
+    partner = OrganizationFactory(name="子育て支援ネットワーク株式会社")
+    PartyFactory(agreement=rows["partner only"], organization=partner)
+    AgreementFactory(municipality=other_city, title="観光の協定", **PUBLISHED)
+    return rows
+
+
+def test_results_come_best_match_first(ranked):
+    expected = [a.public_id for a in ranked.values()]
+    results = client_for().get("/api/v1/agreements/", {"q": "子育て 支援"}).json()["results"]
+    assert [a["public_id"] for a in results] == expected
+    page = client_in("ja").get("/agreements/", {"q": "子育て 支援"}).content.decode()
+    positions = [page.index(f"{a.public_id}<") for a in ranked.values()]
+    assert positions == sorted(positions)
+
+
+def test_a_chosen_order_is_kept(ranked):
+    results = client_for().get("/api/v1/agreements/", {"q": "子育て 支援", "ordering": "-signed_on"}).json()
+    assert [a["public_id"] for a in results["results"]] == [a.public_id for a in reversed(ranked.values())]
+    newest = client_for().get("/api/v1/agreements/", {"q": "子育て 支援", "ordering": "signed_on"}).json()
+    assert [a["public_id"] for a in newest["results"]] == [a.public_id for a in ranked.values()]
+
+
+def test_without_words_the_order_is_the_newest_signature(ranked):
+    results = client_for().get("/api/v1/agreements/").json()["results"]
+    dates = [a["signed_on"] for a in results]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_ranking_keeps_a_page_to_the_same_queries(ranked):
+    client = client_in("ja")
+    client.get("/agreements/", {"q": "協定"})  # warm (sessions, translations)
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/agreements/", {"q": "協定", "ordering": "-signed_on"})
+    with CaptureQueriesContext(connection) as ranked_page:
+        client.get("/agreements/", {"q": "子育て 支援"})
+    assert len(ranked_page) == len(plain)
+
+
+def test_relevance_is_none_without_words():
+    assert relevance("   ") is None
+
+
+def test_the_words_are_looked_up_in_the_bigram_indexes(ranked, postgres_only):
+    """The plan of a search uses the GIN indexes of migrations agreements 0009 / partnerships 0004."""
+    from agreements.filters import AgreementFilterSet
+    from agreements.models import Agreement
+
+    queryset = AgreementFilterSet({"q": "保育"}, queryset=Agreement.objects.all()).qs
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "agreement_search_bigrams" in plan
+    assert "organization_search_bigrams" in plan
+
+
+def test_a_like_wildcard_in_a_word_is_a_character(city):
+    AgreementFactory(municipality=city, title="100%再生可能エネルギーの協定", **PUBLISHED)
+    AgreementFactory(municipality=city, title="1000件の協定", **PUBLISHED)
+    results = client_for().get("/api/v1/agreements/", {"q": "100%"}).json()["results"]
+    assert [a["title"] for a in results] == ["100%再生可能エネルギーの協定"]
+    assert client_for().get("/api/v1/agreements/", {"q": "_"}).json()["count"] == 0
+
+
+def test_ranking_with_a_field_filter_which_makes_the_list_distinct(ranked):
+    from agreements.models import CooperationField
+
+    childcare = CooperationField.objects.get(code="childcare")
+    for agreement in ranked.values():
+        agreement.fields.add(childcare, CooperationField.objects.get(code="education"))
+    query = {"q": "子育て 支援", "field": "childcare"}
+    results = client_for().get("/api/v1/agreements/", query).json()["results"]
+    assert [a["public_id"] for a in results] == [a.public_id for a in ranked.values()]
+    assert client_in("ja").get("/agreements/", query).status_code == 200
+    assert client_for().get("/api/v1/agreements/", {**query, "format": "csv"}).status_code == 200
