@@ -80,11 +80,20 @@ def personal_kind(cell: str) -> str | None:
 # a separator no pattern crosses): "@"; a 0 not after a letter, digit, ".", "/" or "-" (phones); "+81";
 # 12 digits with or without separators. Most rows of a case file (dates, codes, short ids) do not match.
 _ROW_HINT = re.compile(r"@|(?<![0-9A-Za-z./-])0[1-9]|\+81|[0-9]{4}[- ]?[0-9]{4}[- ]?[0-9]{4}")
+ROW_HINT = _ROW_HINT
+# What joins a row's cells for ``ROW_HINT``: no pattern above crosses it, and str.strip() removes it (a row
+# joined with it is blank exactly when every cell is).
+SEPARATOR = "\x1f"
 
 
 def row_may_be_personal(cells) -> bool:
     """Whether any cell of the row needs ``personal_kind`` (never False when one would find something)."""
-    text = "\x1f".join(cells)
+    return joined_may_be_personal(SEPARATOR.join(cells))
+
+
+def joined_may_be_personal(text: str) -> bool:
+    """``row_may_be_personal`` of a row's cells already joined with SEPARATOR (the streaming import joins
+    each row once: for this search and for its blank and plain-ASCII tests)."""
     if not text.isascii():
         text = _normal(text)
     return _ROW_HINT.search(text) is not None
