@@ -63,11 +63,11 @@ def _row_too_large():
     )
 
 
-def _not_text():
+def not_text_error():
     return FileFormatError(_("The file is neither UTF-8 nor Shift_JIS (CP932) text. Save it as CSV UTF-8 or XLSX."))
 
 
-def _clean(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):  # Excel dates arrive as datetime
@@ -87,17 +87,17 @@ def read_rows(name: str, source, *, limit: int | None = None) -> tuple[list[str]
         source = io.BytesIO(source)
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx":
-        return _collect(_xlsx_table(source, limit), limit)
+        return _collect(xlsx_table(source, limit), limit)
     if suffix == ".csv":
         for encoding in ("utf-8-sig", "cp932"):
             source.seek(0)
             try:
-                return _collect(csv.reader(_lines(source, encoding)), limit)
+                return _collect(csv.reader(text_lines(source, encoding)), limit)
             except UnicodeDecodeError:
                 continue  # read again from the start in the next encoding
             except csv.Error as error:
                 raise FileFormatError(_("The CSV file is malformed (%(error)s).") % {"error": error}) from None
-        raise _not_text()
+        raise not_text_error()
     raise FileFormatError(_("Upload a .csv or .xlsx file."))
 
 
@@ -111,24 +111,24 @@ def read_table(name: str, source, *, limit: int | None = None) -> list[tuple[int
         source = io.BytesIO(source)
     suffix = Path(name).suffix.lower()
     if suffix == ".xlsx":
-        return _collect_raw(_xlsx_table(source, limit), limit)
+        return _collect_raw(xlsx_table(source, limit), limit)
     if suffix == ".csv":
         for encoding in ("utf-8-sig", "cp932"):
             source.seek(0)
             try:
-                return _collect_raw(csv.reader(_lines(source, encoding)), limit)
+                return _collect_raw(csv.reader(text_lines(source, encoding)), limit)
             except UnicodeDecodeError:
                 continue
             except csv.Error as error:
                 raise FileFormatError(_("The CSV file is malformed (%(error)s).") % {"error": error}) from None
-        raise _not_text()
+        raise not_text_error()
     raise FileFormatError(_("Upload a .csv or .xlsx file."))
 
 
 def _collect_raw(table, limit):
     rows = []
     for number, cells in enumerate(table, start=1):
-        cells = [_clean(c) for c in itertools.islice(cells, MAX_COLUMNS)]
+        cells = [cell_text(c) for c in itertools.islice(cells, MAX_COLUMNS)]
         if number == 1 and cells:
             cells[0] = cells[0].lstrip("\ufeff")
         while cells and not cells[-1]:
@@ -152,12 +152,12 @@ def _collect(table, limit):
     rows = []
     for number, cells in enumerate(table, start=1):
         if headers is None:
-            headers = [_clean(c).lstrip("\ufeff") for c in cells]
+            headers = [cell_text(c).lstrip("\ufeff") for c in cells]
             while headers and not headers[-1]:
                 headers.pop()
             continue
         # cells right of the last header are never read: they could belong to no column
-        cells = [_clean(c) for c in itertools.islice(cells, len(headers))]
+        cells = [cell_text(c) for c in itertools.islice(cells, len(headers))]
         if not any(cells):
             continue
         if len(rows) == limit:
@@ -172,7 +172,7 @@ def _collect(table, limit):
     return headers, rows
 
 
-def _lines(stream, encoding):
+def text_lines(stream, encoding):
     """The text of ``stream`` line by line (split on \\n only, ends kept, as csv expects), decoded
     chunk by chunk. A decoding error is raised where it is met; so is a line longer than MAX_ROW_BYTES
     characters (csv would make a list of every field of it)."""
@@ -181,7 +181,7 @@ def _lines(stream, encoding):
     while chunk := stream.read(CHUNK):
         text = decoder.decode(chunk)
         if "\x00" in text:  # UTF-16 and binary files decode as CP932 without an error
-            raise _not_text()
+            raise not_text_error()
         cut = text.rfind("\n") + 1
         if cut:
             lines = io.StringIO("".join(pending) + text[:cut])
@@ -196,12 +196,12 @@ def _lines(stream, encoding):
             raise _row_too_large()
     text = "".join(pending) + decoder.decode(b"", final=True)
     if "\x00" in text:
-        raise _not_text()
+        raise not_text_error()
     if text:
         yield text
 
 
-def _xlsx_table(source, limit):
+def xlsx_table(source, limit):
     _check_archive(source, limit)
     source.seek(0)
     try:

@@ -10,9 +10,8 @@ Nothing here writes. The import streams: ``open_case_table`` reads the file row 
 ``CaseChecker`` checks each row as it comes — personal data, dates, codes, channel, satisfaction — and
 yields what ``loading.py`` writes (the key, never the 案件ID; days computed), keeping the problems
 (row, column, message) for the end, where ``loading.load_cases`` stores all rows or none. Memory does
-not grow with the file. ``read_case_file``, ``check_personal`` and ``check_rows`` are the same rules on
-a file read whole (kept for callers that want the rows). A problem never quotes a cell: the row and
-the column say where, so no value of the file reaches a log or a screen.
+not grow with the file. A problem never quotes a cell: the row and the column say where, so no value of
+the file reaches a log or a screen.
 """
 
 from __future__ import annotations
@@ -27,14 +26,14 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from imports.japanese_dates import DateError, parse_date
-from imports.reading import FileFormatError, TooManyRowsError, _clean, _lines, _not_text, _xlsx_table, read_rows
+from imports.reading import FileFormatError, TooManyRowsError, cell_text, not_text_error, text_lines, xlsx_table
 
 from .calendar import FIRST_DAY, BusinessCalendar
 from .choices import CHANNEL_WORDS
@@ -45,7 +44,6 @@ from .personal import (
     header_is_personal,
     joined_may_be_personal,
     personal_kind,
-    row_may_be_personal,
 )
 
 CASE_ID, CODE, RECEIVED, DECIDED = "案件ID", "手続コード", "受付日", "処分日"
@@ -124,27 +122,6 @@ class CaseFileRefused(Exception):
         self.personal = personal
 
 
-@dataclass
-class CheckedRow:
-    row: int
-    case_id: str
-    code: str
-    received: datetime.date
-    decided: datetime.date
-    requested: datetime.date | None
-    done: datetime.date | None
-    channel: str
-    satisfaction: int | None
-    name: str
-    standard_days: int | None
-
-
-@dataclass
-class CheckedFile:
-    rows: list[CheckedRow] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-
 class _Problems:
     def __init__(self):
         self.items: list[Problem] = []
@@ -159,59 +136,8 @@ class _Problems:
         return self.total > 0
 
 
-def read_case_file(name: str, source) -> tuple[list[str], list[tuple[int, dict]]]:
-    """(headers, rows) of the file; a file that cannot be read at all is refused (row 1)."""
-    try:
-        return read_rows(name, source, limit=max_rows())
-    except FileFormatError as error:
-        raise CaseFileRefused([Problem(getattr(error, "row", 1), "", str(error))]) from None
-
-
-def check_personal(headers: list[str], rows: list[tuple[int, dict]]) -> None:
-    """Refuse the file (``CaseFileRefused(personal=True)``) if a header names personal data or any cell
-    holds an e-mail address, a phone number or a valid 個人番号."""
-    problems = _Problems()
-    for header in headers:
-        if header_key(header) not in _KNOWN and header_is_personal(header):
-            problems.add(1, header, _("this column looks like personal data; remove it and import again."))
-    labels = {
-        "email": _("an e-mail address: a case file must not contain personal data."),
-        "phone": _("a phone number: a case file must not contain personal data."),
-        "my_number": _("a 12-digit number with a valid My Number check digit: a case file must not contain it."),
-    }
-    for number, values in rows:
-        if not row_may_be_personal(values.values()):
-            continue  # one search for the whole row; cells are looked at one by one only after a hit
-        for header, value in values.items():
-            kind = personal_kind(value)
-            if kind is not None:
-                problems.add(number, header, labels[kind])
-    if problems:
-        raise CaseFileRefused(problems.items, total=problems.total, personal=True)
-
-
 class _Dates:
     """Date cells read once per distinct text (a year of cases has a few hundred distinct dates)."""
-
-    def __init__(self, today: datetime.date):
-        self.today = today
-        self.cache: dict[str, datetime.date | str] = {}
-
-    def read(self, text: str) -> datetime.date | str | None:
-        """The date, None for an empty cell, or the message of why it is not a date."""
-        if not text:
-            return None
-        hit = self.cache.get(text)
-        if hit is not None:
-            return hit
-        value = self._parse(text)
-        if isinstance(value, datetime.date):
-            if value < FIRST_DAY:
-                value = _("before %(date)s: no case is that old.") % {"date": FIRST_DAY.isoformat()}
-            elif value > self.today:
-                value = _("in the future: only decided cases can be imported.")
-        self.cache[text] = value
-        return value
 
     @staticmethod
     def _parse(text):
@@ -238,129 +164,6 @@ def _small_int(text: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def check_rows(headers: list[str], rows: list[tuple[int, dict]], *, today: datetime.date) -> CheckedFile:
-    """The rows checked one by one (after ``check_personal``): every problem of the file, or the rows.
-    Raises ``CaseFileRefused`` with every problem found (up to MAX_PROBLEMS listed)."""
-    problems = _Problems()
-    columns: dict[str, str] = {}  # our name → the header as written
-    checked = CheckedFile()
-    for header in headers:
-        known = _KNOWN.get(header_key(header))
-        if known is None:
-            checked.ignored_columns.append(header)
-        elif known in columns:
-            problems.add(1, header, _("this column appears twice."))
-        else:
-            columns[known] = header
-    for name in REQUIRED:
-        if name not in columns:
-            problems.add(1, name, _("this required column is missing."))
-    if problems:
-        raise CaseFileRefused(problems.items, total=problems.total)
-    if not rows:
-        raise CaseFileRefused([Problem(2, "", _("the file has no case rows."))])
-
-    dates = _Dates(today)
-    seen: dict[str, int] = {}
-    get = {name: columns.get(name) for name in (*REQUIRED, *OPTIONAL)}
-
-    def cell(values, name):
-        header = get[name]
-        return clean_text(values.get(header, "")) if header else ""
-
-    def date_of(number, values, name, required):
-        value = dates.read(cell(values, name))
-        if value is None:
-            if required:
-                problems.add(number, get[name], _("this date is required."))
-            return None
-        if isinstance(value, str):
-            problems.add(number, get[name], value)
-            return None
-        return value
-
-    for number, values in rows:
-        before = problems.total
-        case_id = cell(values, CASE_ID)
-        if not case_id:
-            problems.add(number, get[CASE_ID], _("the case ID is empty."))
-        elif len(case_id) > MAX_CASE_ID:
-            problems.add(
-                number, get[CASE_ID], _("the case ID is longer than %(max)s characters.") % {"max": MAX_CASE_ID}
-            )
-        elif case_id in seen:
-            problems.add(
-                number, get[CASE_ID], _("the same case ID as row %(row)s: each case once.") % {"row": seen[case_id]}
-            )
-        else:
-            seen[case_id] = number
-        code = cell(values, CODE)
-        if not code:
-            problems.add(number, get[CODE], _("the procedure code is empty."))
-        elif not _CODE.match(code):
-            problems.add(number, get[CODE], _("a procedure code has letters, digits, - and _ only (at most 40)."))
-        received = date_of(number, values, RECEIVED, True)
-        decided = date_of(number, values, DECIDED, True)
-        requested = date_of(number, values, REQUESTED, False)
-        done = date_of(number, values, DONE, False)
-        if received and decided and decided < received:
-            problems.add(number, get[DECIDED], _("the decision date is before the date of receipt."))
-        if (requested is None) != (done is None) and problems.total == before:
-            missing = DONE if done is None else REQUESTED
-            problems.add(number, get[missing] or missing, _("give both correction dates, or neither."))
-        if requested and done:
-            if done < requested:
-                problems.add(number, get[DONE], _("the correction ends before it was requested."))
-            elif received and decided and not (received <= requested and done <= decided):
-                problems.add(
-                    number, get[REQUESTED], _("the correction must fall between the receipt and the decision.")
-                )
-        channel_text = cell(values, CHANNEL)
-        channel = CHANNEL_WORDS.get(channel_text.lower(), None) if channel_text else ""
-        if channel is None:
-            problems.add(number, get[CHANNEL], _("write 窓口, オンライン or 郵送."))
-        satisfaction_text = cell(values, SATISFACTION)
-        satisfaction = _small_int(satisfaction_text, 1, 5) if satisfaction_text else None
-        if satisfaction_text and satisfaction is None:
-            problems.add(number, get[SATISFACTION], _("a satisfaction score is a whole number from 1 to 5."))
-        days_text = cell(values, STANDARD_DAYS)
-        standard_days = _small_int(days_text, 1, 3650) if days_text else None
-        if days_text and standard_days is None:
-            problems.add(
-                number, get[STANDARD_DAYS], _("a standard processing period is a whole number of days (1–3650).")
-            )
-        name = cell(values, NAME)
-        if len(name) > 200:
-            problems.add(number, get[NAME], _("a procedure name has at most 200 characters."))
-        if problems.total == before:
-            checked.rows.append(
-                CheckedRow(
-                    number,
-                    case_id,
-                    code,
-                    received,
-                    decided,
-                    requested,
-                    done,
-                    channel,
-                    satisfaction,
-                    name,
-                    standard_days,
-                )
-            )
-    if problems:
-        raise CaseFileRefused(problems.items, total=problems.total)
-    return checked
-
-
-def days_of(rows: list[CheckedRow], calendar: BusinessCalendar) -> list[tuple[int, int]]:
-    """(処理日数, calendar days) of each row."""
-    return [
-        (calendar.processing_days(r.received, r.decided, r.requested, r.done), (r.decided - r.received).days)
-        for r in rows
-    ]
-
-
 # --- streaming: one pass over the file, bounded memory (outcomes/loading.py writes what it yields) --------
 
 
@@ -383,19 +186,19 @@ def _encoding(source) -> str:
 def open_case_table(name: str, source) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """(headers, rows): the file's header and a stream of (row number, cells) — every cell of the row up
     to the last header, padded with "" to the headers' width, as the file has them (CSV) or as
-    ``imports.reading`` writes spreadsheet values (XLSX). Blank rows are skipped. The same bounds as
-    ``read_case_file``: NUL bytes, rows over MAX_ROW_BYTES, zip bombs and more than ``max_rows()`` rows
-    raise ``CaseFileRefused`` — the last one where the first row past the limit is met."""
+    ``imports.reading`` writes spreadsheet values (XLSX). Blank rows are skipped. NUL bytes, rows over
+    MAX_ROW_BYTES, zip bombs and more than ``max_rows()`` rows raise ``CaseFileRefused`` — the last one
+    where the first row past the limit is met."""
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(source)
     suffix = Path(name).suffix.lower()
     limit = max_rows()
     try:
         if suffix == ".xlsx":
-            table = _xlsx_table(source, limit)
+            table = xlsx_table(source, limit)
             clean = True
         elif suffix == ".csv":
-            table = csv.reader(_lines(source, _encoding(source)))
+            table = csv.reader(text_lines(source, _encoding(source)))
             clean = False
         else:
             raise FileFormatError(_("Upload a .csv or .xlsx file."))
@@ -404,7 +207,7 @@ def open_case_table(name: str, source) -> tuple[list[str], Iterator[tuple[int, l
         raise _refusal(error) from None
     if first is None:
         raise CaseFileRefused([Problem(1, "", _("The file is empty."))])
-    headers = [_clean(c).lstrip("\ufeff") for c in first]
+    headers = [cell_text(c).lstrip("\ufeff") for c in first]
     while headers and not headers[-1]:
         headers.pop()
     return headers, _stream(table, len(headers), limit, clean)
@@ -414,7 +217,7 @@ def _refusal(error) -> CaseFileRefused:
     if isinstance(error, csv.Error):
         error = FileFormatError(_("The CSV file is malformed (%(error)s).") % {"error": error})
     elif isinstance(error, UnicodeDecodeError):
-        error = _not_text()
+        error = not_text_error()
     return CaseFileRefused([Problem(getattr(error, "row", 1), "", str(error))])
 
 
@@ -424,7 +227,7 @@ def _stream(table, width: int, limit: int, clean: bool):
     try:
         for number, cells in enumerate(table, start=2):
             if clean:
-                cells = [_clean(c) for c in itertools.islice(cells, width)]
+                cells = [cell_text(c) for c in itertools.islice(cells, width)]
             if len(cells) != width:
                 cells = cells[:width] if len(cells) > width else cells + pad[len(cells) :]
             if not SEPARATOR.join(cells).strip():
@@ -449,8 +252,8 @@ _LABELS = {
 
 
 class CaseChecker:
-    """Checks a stream of rows (``open_case_table``) with every rule of ``check_personal`` and
-    ``check_rows``, in one pass and with memory that does not grow with the file: ``checked(rows)``
+    """Checks a stream of rows (``open_case_table``) with every rule (personal data first, then each
+    row's dates, codes and values), in one pass, with memory that does not grow with the file: ``checked(rows)``
     yields, for each row whose 案件ID is usable, ``(row, key, procedure id | None, new code | None,
     received, decided, requested, done, channel, satisfaction, 処理日数, calendar days)`` — dates as ISO
     text, None for an empty optional cell; every value but the row and the key is None when the row has

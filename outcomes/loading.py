@@ -16,7 +16,9 @@ the same checks, the same results, without the bounded memory.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from dataclasses import dataclass, field
 
 import psycopg
 from django.db import IntegrityError, connection, transaction
@@ -29,7 +31,7 @@ from core.copy import copy_supported
 from .calendar import BusinessCalendar
 from .casefile import MAX_PROBLEMS, CaseChecker, CaseFileRefused, Problem, open_case_table
 from .choices import ProcedureGroup
-from .models import Case, CaseImport, ClosedDay, Procedure
+from .models import Case, CaseImport, ClosedDay, MunicipalProcedure, Procedure
 
 logger = logging.getLogger("outcomes.services")
 
@@ -54,12 +56,42 @@ _N = "\\N"
 _KEY_ONLY = "\t\\N" * 10 + "\n"  # a row with a problem: its key only (for the duplicate search)
 
 
+@dataclass
+class CaseImportResult:
+    rows: int
+    created: int
+    replaced: int
+    procedures_created: list[str] = field(default_factory=list)  # codes of the city's new procedures
+    standard_days_set: dict[str, int] = field(default_factory=dict)  # code → 標準処理期間 from the file
+    ignored_columns: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def standard_days_save(municipality, procedures, standard_days: dict[str, int], *, by) -> None:
+    for code, days in standard_days.items():
+        procedure = procedures[code]
+        setting, _created = MunicipalProcedure.objects.get_or_create(municipality=municipality, procedure=procedure)
+        if setting.standard_days != days:
+            setting.standard_days = days
+            setting.full_clean()
+            setting._history_user = by
+            setting.save()
+
+
+def import_lock(municipality) -> None:
+    """One import per municipality at a time (PostgreSQL; SQLite serialises writes by itself)."""
+    if connection.vendor != "postgresql":
+        return
+    name = f"outcomes-import:{municipality.code}"
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def load_cases(*, municipality, name: str, source, by, dry_run: bool, today, after_write=None):
     """``services.cases_import`` after the role check: a ``CaseImportResult``, or ``CaseFileRefused``
     with nothing stored. ``after_write(procedure ids)``: called in the transaction once the cases are
     written, with the ids of the procedures the file's cases belong to (to recompute their figures)."""
-    from .services import CaseImportResult, _import_lock, _set_standard_days
-
     usable = list(Procedure.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality), active=True))
     # A city's own code never hides a national one: the national procedures are put last, so they win.
     procedures = {p.code.upper(): p for p in sorted(usable, key=lambda p: p.municipality_id is None)}
@@ -73,7 +105,7 @@ def load_cases(*, municipality, name: str, source, by, dry_run: bool, today, aft
     now = timezone.now()
     with transaction.atomic():
         if not dry_run:
-            _import_lock(municipality)
+            import_lock(municipality)
         checker = None
         if copy_supported() and not dry_run and not Case.objects.filter(municipality=municipality).exists():
             checker = _load_direct(municipality, name, source, checker_of, now)
@@ -106,7 +138,7 @@ def load_cases(*, municipality, name: str, source, by, dry_run: bool, today, aft
             procedure.save()
             procedures[code.upper()] = procedure
             new_ids[code.upper()] = procedure.pk
-        _set_standard_days(municipality, procedures, checker.standard_days, by=by)
+        standard_days_save(municipality, procedures, checker.standard_days, by=by)
         if sink is not None:  # else written already, straight into the case table
             try:
                 with transaction.atomic():

@@ -100,7 +100,8 @@ def ymd_hm(value):
     """A moment in a table or a list of records: 2025/07/01 9:05 (English: 2025-07-01 09:05), Japan time."""
     if not isinstance(value, datetime.datetime):
         return ymd(value)
-    return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT")
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
 
 
 @register.filter

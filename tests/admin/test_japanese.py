@@ -49,9 +49,7 @@ class VisibleText(HTMLParser):
 def english_words(html: str, data: set[str]) -> set[str]:
     parser = VisibleText()
     parser.feed(html)
-    return {
-        part for part in parser.parts if ENGLISH.match(part) and part not in ALLOWED and part not in data
-    }
+    return {part for part in parser.parts if ENGLISH.match(part) and part not in ALLOWED and part not in data}
 
 
 def _data_in_english() -> set[str]:
