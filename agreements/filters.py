@@ -6,22 +6,26 @@ ordering.
 ``q`` follows ``partnerships.filters.search_words`` (NFKC, legal forms dropped, kana either way,
 旧字体／異体字, readings): every word must match the title, summary, English title, public id,
 municipality name or kana, or the name, kana or English name of a party's organization, or a party's
-branch. Each word is a set of agreement ids found through indexes (``word_matches``: the bigram
-indexes of migrations ``agreements.0009_search_indexes`` and ``partnerships.0004_search_indexes``), so
-an agreement with several matching partners is listed once and the page stays one query. Without an
-``ordering`` the results of ``q`` come best match first (``relevance``)."""
+branch. Each word is one condition on the agreement's own row (``word_condition``) that PostgreSQL
+answers with a bitmap scan of indexes (the stored bigrams of migration ``agreements.0010``, the
+organizations' and branches' bigram indexes of ``partnerships.0004`` / ``agreements.0009``), so an
+agreement with several matching partners is listed once, each match is read once and the page stays
+one query. Without an ``ordering`` the results of ``q`` come best match first (``relevance``)."""
 
 import django_filters as filters
-from django.db.models import Case, Q, Value, When
+from django.db import connections
+from django.db.models import BooleanField, Case, Expression, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.filters import (
     BooleanFilter,
     CodeFilter,
+    InArray,
     OrganizationFilter,
     UpdatedSinceFilter,
     any_of,
     changed_since,
+    columns_contain,
     document_matches,
     municipality_filter,
     prefecture_filter,
@@ -67,21 +71,40 @@ def organization_change_since(moment) -> Q:
 
 
 # The columns of the bigram-indexed documents (partnerships.filters.SearchDocument): the migrations
-# agreements.0009_search_indexes and partnerships.0004_search_indexes index exactly these, in this order.
+# partnerships.0004_search_indexes and agreements.0009_search_indexes index exactly these, in this order,
+# and agreements.0010_search_bigrams_column stores the agreement's (its column search_bigrams).
 AGREEMENT_DOCUMENT = ["title", "summary", "title_en", "public_id"]
 ORGANIZATION_DOCUMENT = ["name", "kana", "name_en"]
 BRANCH_DOCUMENT = ["branch"]
 
 
-def word_matches(spellings: list[str]):
-    """The agreements where one of ``spellings`` appears: in their own text, their municipality's name
-    or kana (about 2,000 rows: read whole), a party's organization or a party's branch. Each part is a
-    subquery that PostgreSQL answers through an index (document_matches); their ids are united, so the
-    cost follows the number of matches rather than the number of agreements."""
-    places = Municipality.objects.filter(text_condition_any(spellings, ["name", "kana"])).values("pk")
+class HasBigrams(Expression):
+    """The agreement's ``search_bigrams`` (its own text's bigrams, a stored column: migration
+    agreements.0010_search_bigrams_column) hold every 2-character piece of ``text``: answered by the
+    column's GIN index, exact for a 2-character text, a superset otherwise. PostgreSQL only."""
+
+    output_field = BooleanField()
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.anchor, self.text = F("pk"), text
+
+    def get_source_expressions(self):
+        return [self.anchor]
+
+    def set_source_expressions(self, exprs):
+        (self.anchor,) = exprs
+
+    def as_sql(self, compiler, connection):
+        anchor, params = compiler.compile(self.anchor)  # "<alias>"."id": the column of the same row
+        column = f'{anchor.rsplit(".", 1)[0]}."search_bigrams"' if "." in anchor else '"search_bigrams"'
+        return f"{column} @> kyoso_bigrams(LOWER(%s))", (*params, self.text)
+
+
+def _partner_matches(spellings: list[str]):
+    """The agreements where one of ``spellings`` appears in a party's organization or branch (through
+    their bigram indexes, document_matches)."""
     parts = [
-        *document_matches(Agreement.objects.all(), AGREEMENT_DOCUMENT, spellings),
-        Agreement.objects.filter(municipality__in=places).order_by().values("pk"),
         *(
             Party.objects.filter(organization__in=found).order_by().values("agreement_id")
             for found in document_matches(Organization.objects.all(), ORGANIZATION_DOCUMENT, spellings)
@@ -91,12 +114,43 @@ def word_matches(spellings: list[str]):
     return parts[0].union(*parts[1:], all=True)
 
 
+def word_condition(spellings: list[str], *, indexed: bool = True) -> Q:
+    """One of ``spellings`` in the agreement's own text (AGREEMENT_DOCUMENT, whatever the case), its
+    municipality's name or kana, or a partner's name or branch.
+
+    A condition on the agreement's own row, so that PostgreSQL reads each match once: the first part
+    is an OR of index conditions — the bigrams of the own text (HasBigrams), the municipalities found
+    and the partners' agreements as ``= ANY(ARRAY(…))`` (each subquery runs once) — that it answers
+    with one BitmapOr of index scans; the second, only when a spelling is longer than its one bigram,
+    checks the text itself on the rows found (LIKE column by column, shortest spelling first). A
+    1-character spelling has no bigram: LIKE alone. Without ``indexed`` (not PostgreSQL), LIKE alone."""
+    places = Municipality.objects.filter(text_condition_any(spellings, ["name", "kana"])).order_by().values("pk")
+    partners = _partner_matches(spellings)
+    found, checked = Q(), Q()
+    for spelling in sorted(spellings, key=len):
+        # a 2-character spelling is exact by its bigram (a stored array: cheap to read on a found row)
+        exact = indexed and len(spelling) == 2
+        checked |= Q(HasBigrams(spelling)) if exact else columns_contain(AGREEMENT_DOCUMENT, spelling)
+        found |= (
+            Q(HasBigrams(spelling)) if indexed and len(spelling) >= 2 else columns_contain(AGREEMENT_DOCUMENT, spelling)
+        )
+    # the text first: the municipalities and partners are looked up (hashed) only for rows it misses
+    checked |= Q(municipality__in=places) | Q(pk__in=partners)
+    if not indexed:
+        return checked
+    found |= Q(InArray(F("municipality_id"), places)) | Q(InArray(F("pk"), partners))
+    return found if all(len(spelling) <= 2 for spelling in spellings) else found & checked
+
+
 def _contains_any(spellings: list[str], fields: list[str]) -> Q:
     # LIKE, not ILIKE: ranking reads only the rows already found, and UPPER() of every title and summary
     # for each spelling costs more than the search itself on a broad word; Latin letters are compared
     # as typed and in lower case.
+    # shortest first: the kanji of a reading (防災 for ぼうさい) is the likeliest to be there, and OR
+    # stops at the first that is
     condition = Q()
-    for form in dict.fromkeys(form for spelling in spellings for form in (spelling, spelling.lower())):
+    forms = dict.fromkeys(form for spelling in spellings for form in (spelling, spelling.lower()))
+    for form in sorted(forms, key=len):
         for field in fields:
             condition |= Q(**{f"{field}__contains": form})
     return condition
@@ -117,7 +171,9 @@ def relevance(value: str) -> Case | None:
             condition &= _contains_any(spellings, fields)
         return condition
 
-    grades = [(every_word(["title"]), 1), (every_word(["title", "summary"]), 3)]
+    # A row reaches grade 3's test only when grade 1's failed: with one word (not in the title), the
+    # summary alone decides.
+    grades = [(every_word(["title"]), 1), (every_word(["title", "summary"] if len(words) > 1 else ["summary"]), 3)]
     if len(words) > 1:  # one word is its own phrase: the phrase grades would repeat the word's
         grades[1:1] = [(_contains_any(phrases, ["summary"]), 2)]
         grades.insert(0, (_contains_any(phrases, ["title"]), 0))
@@ -165,10 +221,10 @@ class AgreementFilterSet(filters.FilterSet):
     def filter_text(self, queryset, name, value):
         # Every word must match somewhere: in the agreement, its municipality or one of its partners.
         # One IN over the ids every word found (INTERSECT), which PostgreSQL joins once to the rows.
-        words = [word_matches(spellings) for spellings in search_words(value)]
-        if not words:
-            return queryset
-        return queryset.filter(pk__in=words[0].intersection(*words[1:]) if len(words) > 1 else words[0])
+        indexed = connections[queryset.db].vendor == "postgresql"
+        for spellings in search_words(value):
+            queryset = queryset.filter(word_condition(spellings, indexed=indexed))
+        return queryset
 
     @property
     def qs(self):

@@ -25,7 +25,8 @@ def run_manage(*args: str) -> str:
 
 def prepare_database(scale: str, keep: bool, any_scale: bool = False) -> dict:
     """Drop and create the bench database, migrate, load the municipalities, seed; or, with ``keep``,
-    reuse a database seeded before at the same scale (at any scale with ``any_scale``)."""
+    reuse a database seeded before at the same scale (at any scale with ``any_scale``), migrated to
+    the current schema first."""
     import psycopg
 
     marker = ROOT / "var" / "bench" / f"seed-{DATABASE}.json"
@@ -34,6 +35,7 @@ def prepare_database(scale: str, keep: bool, any_scale: bool = False) -> dict:
         if report.get("scale") == scale or any_scale:
             scale = report.get("scale")
             print(f"reusing {DATABASE} (seeded at scale {scale})", flush=True)
+            run_manage("migrate", "--noinput", "-v0")  # migrations added since the seed (nothing if none)
             return report
     with psycopg.connect(f"{PG}/postgres", autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
