@@ -22,6 +22,7 @@ PUBLIC = [
     ("home", "/"),
     ("search", "/agreements/?q=オンライン申請"),
     ("agreement", "first-agreement"),
+    ("agreement-kpis", "first-agreement#kpis"),
     ("municipality", "/municipalities/272299/"),
     ("opendata", "/opendata/"),
 ]
@@ -30,6 +31,7 @@ OFFICER = [
     ("officer-agreements", "/workspace/agreements/"),
     ("officer-agreement", "first-workspace-agreement"),
     ("officer-review", "/workspace/review/"),
+    ("officer-outcomes", "/workspace/outcomes/"),
 ]
 PARTNER = [("partner-home", "/workspace/partner/")]
 
@@ -43,19 +45,22 @@ def log_in(page, username: str, password: str):
 
 
 def resolve(page, path: str) -> str:
+    if "#" in path and not path.startswith("/"):
+        base, fragment = path.split("#", 1)
+        return f"{resolve(page, base)}#{fragment}"
     """'first-agreement': the first agreement the search lists (a published one with KPIs if possible)."""
     if path == "first-agreement":
         page.goto("/agreements/?q=オンライン申請")
-        href = page.locator("main a[href^='/agreements/']").first.get_attribute("href")
-        return href
+        hrefs = page.eval_on_selector_all(
+            "main a[href^='/agreements/']", "links => links.map(a => a.getAttribute('href'))"
+        )
+        return next(href for href in hrefs if re.fullmatch(r"/agreements/[0-9]{6}-[0-9]{4}-[0-9]+/", href))
     if path == "first-workspace-agreement":
         page.goto("/workspace/agreements/")
-        return (
-            page.locator("main a[href^='/workspace/agreements/'][href$='/']")
-            .filter(has_text=re.compile(r"\S"))
-            .nth(0)
-            .get_attribute("href")
+        hrefs = page.eval_on_selector_all(
+            "main a[href^='/workspace/agreements/']", "links => links.map(a => a.getAttribute('href'))"
         )
+        return next(href for href in hrefs if re.fullmatch(r"/workspace/agreements/[0-9]{6}-[0-9]{4}-[0-9]+/", href))
     return path
 
 
