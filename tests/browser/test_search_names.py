@@ -58,3 +58,16 @@ def test_the_search_page_fits_a_phone_with_more_filters_open(phone, seeded):
     phone.click("details.more-filters > summary")
     screenshot(phone, "portal-search-more-filters-phone")
     assert_fits_phone(phone)
+
+
+@pytest.mark.parametrize("words", ["四条畷 ほいく", "しじょうなわて オンライン申請", "ＯＮＬＩＮＥ"])
+def test_a_citizen_finds_the_agreement_by_the_words_they_type(phone, seeded, words):
+    """The keyword box on a phone: a variant spelling (四条畷 for 四條畷), a city's reading, a word typed in
+    hiragana (ほいく for 保育), full-width letters — each finds the agreement, on a page that fits."""
+    phone.goto("/agreements/")
+    phone.fill("#id_q", words)
+    phone.click("form.search-form button[type=submit]")
+    phone.wait_for_load_state()
+    assert phone.locator("ol.results > li").count() == 1, words
+    assert "保育所入所申請のオンライン化" in phone.locator("ol.results").inner_text()
+    assert_fits_phone(phone)
