@@ -79,6 +79,15 @@ def test_a_viewer_reads_the_procedures_but_is_offered_no_change(login, viewer, c
     assert 'name="date"' not in html
 
 
+def test_the_procedures_the_city_works_with_come_first(login, viewer, city, cases, c12):
+    """Cases (C11, L01, M01) or a setting (C12: a standard period) put a procedure at the top; the rest
+    of the catalogue follows in its order (C01 …)."""
+    MunicipalProcedure.objects.create(municipality=city, procedure=c12, standard_days=20)
+    rows = page(login(viewer), "outcome-procedures", city.code).split("<tbody>", 1)[1]
+    positions = {code: rows.index(f">{code}<") for code in ("C01", "C11", "C12", "L01", "M01")}
+    assert max(positions[code] for code in ("C11", "C12", "L01", "M01")) < positions["C01"]
+
+
 def test_a_viewer_cannot_change_anything(login, viewer, city, c12):
     day = ClosedDay.objects.create(municipality=city, date=D(2025, 10, 1), name="市の休日")
     client = login(viewer)

@@ -89,6 +89,9 @@ def procedures(request, code):
         }
         for p in _usable_procedures(municipality).order_by(F("municipality").asc(nulls_first=True), "code")
     ]
+    # the procedures the city works with (cases, a standard period, published figures) first, then the
+    # rest of the catalogue in its order (a stable sort)
+    rows.sort(key=lambda row: not (row["cases"] or _configured(row["setting"])))
     context = {
         "municipality": municipality,
         "rows": rows,
@@ -229,3 +232,8 @@ def _imported_message(result) -> str:
     if result.procedures_created:
         message += " " + _("Procedures of your own added: %(codes)s.") % {"codes": ", ".join(result.procedures_created)}
     return message
+
+
+def _configured(setting) -> bool:
+    """The city has set a standard period for this procedure or publishes its figures."""
+    return setting is not None and (setting.standard_days is not None or setting.publish_figures)
