@@ -17,6 +17,9 @@ from .views.auth import TokenObtainView, TokenViewSet
 from .views.changes import ChangesView
 from .views.imports import ImportJobViewSet
 from .views.ocds import RecordPackageView, ReleasePackageView, ReleaseView, SchemaFileView, SchemaIndexView
+from .views.outcome_evidence import OutcomeComparisonView, OutcomeEffectView
+from .views.outcome_imports import CaseImportJobDetailView, CaseImportJobListView
+from .views.outcome_references import ReferenceFigureListView
 from .views.outcomes import OutcomeListView, ProcedureListView
 from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
 from .views.progress import DeliverableViewSet, MeasurementViewSet, ProgressUpdateViewSet
@@ -49,6 +52,11 @@ urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),
     path("changes/", ChangesView.as_view(), name="changes"),
     path("outcomes/", OutcomeListView.as_view(), name="outcomes"),
+    path("outcomes/comparison/", OutcomeComparisonView.as_view(), name="outcome-comparison"),
+    path("outcomes/effects/<int:indicator>/", OutcomeEffectView.as_view(), name="outcome-effect"),
+    path("outcomes/references/", ReferenceFigureListView.as_view(), name="outcome-references"),
+    path("outcomes/imports/", CaseImportJobListView.as_view(), name="outcome-imports"),
+    path("outcomes/imports/<int:pk>/", CaseImportJobDetailView.as_view(), name="outcome-import"),
     path("procedures/", ProcedureListView.as_view(), name="procedures"),
     path("agreements/<str:agreement_public_id>/parties/", parties, name="agreement-parties"),
     path("agreements/<str:agreement_public_id>/parties/<int:pk>/", party, name="agreement-party"),

@@ -281,6 +281,10 @@ class OutcomeFigure(models.Model):
                 name="outcome_figure_counts",
             ),
         ]
+        indexes = [
+            # the comparison across municipalities: one procedure's latest period of a kind
+            models.Index(fields=["procedure", "period", "-period_start"], name="outcome_figure_comparison"),
+        ]
 
     def __str__(self):
         return f"{self.procedure_id} {self.period} {self.period_start.isoformat()}: n={self.n}"
@@ -313,3 +317,102 @@ class IndicatorLink(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} → {self.procedure_id} {self.kind} ({self.period})"
+
+
+class CaseImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed: nothing was imported")
+
+
+class CaseImportJob(models.Model):
+    """A case file too large to import while the officer waits, imported by a Celery job
+    (``tasks.case_import_run``). The upload waits in a private directory outside media
+    (``KYOSO_CASE_UPLOAD_DIR``) under a random name (``upload_token``) and is deleted when the job ends,
+    whatever the outcome; neither the file nor its name is kept. ``problems`` name rows and columns,
+    never a value."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="case_import_jobs", verbose_name=_("municipality")
+    )
+    kind = models.CharField(_("file kind"), max_length=4, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
+    upload_token = models.CharField(_("upload token"), max_length=64, unique=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CaseImportStatus.choices, default=CaseImportStatus.QUEUED
+    )
+    problems = models.JSONField(_("problems"), default=list, blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    case_import = models.ForeignKey(
+        CaseImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("case import")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case import job")
+        verbose_name_plural = _("case import jobs")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.municipality} {self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class ReferenceFigure(models.Model):
+    """A published figure of another body used as comparison data for a procedure — above all the
+    Ministry of Health, Labour and Welfare's figures for 要介護認定 per insurer (保険者): the mean
+    calendar days from 申請日 to 二次判定日 and the share decided within 30 days. Loaded as published
+    (``reference_figures_load``), with its source; never computed by Kyoso. An insurer may be a
+    municipality (``municipality`` set when its code matches) or a 広域連合 (``municipality`` empty)."""
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="reference_figures", verbose_name=_("procedure")
+    )
+    insurer_code = models.CharField(_("insurer code"), max_length=10, blank=True)
+    insurer_name = models.CharField(_("insurer name"), max_length=200)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reference_figures",
+        verbose_name=_("municipality"),
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    n = models.PositiveIntegerField(_("number of cases"), null=True, blank=True)
+    mean_calendar_days = models.DecimalField(_("calendar days, mean"), null=True, blank=True, **FIGURE_DAYS)
+    within_statutory_share = models.DecimalField(
+        _("share within the statutory limit"), null=True, blank=True, **FIGURE_SHARE
+    )
+    source_title = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source address"), max_length=500)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reference figure")
+        verbose_name_plural = _("reference figures")
+        ordering = ["procedure", "period_start", "insurer_code", "insurer_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "insurer_code", "insurer_name", "period_start", "period_end"],
+                name="reference_figure_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="reference_figure_period_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["procedure", "municipality"], name="reference_figure_city")]
+
+    def __str__(self):
+        return f"{self.procedure_id} {self.insurer_name} {self.period_start.isoformat()}"

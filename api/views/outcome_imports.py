@@ -1,0 +1,19 @@
+"""Stub: being built (issue 15)."""
+
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+
+class CaseImportJobListView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound
+
+
+class CaseImportJobDetailView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request, *args, **kwargs):
+        raise NotFound
