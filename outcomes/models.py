@@ -142,7 +142,11 @@ class Case(models.Model):
     ``case_key`` is HMAC-SHA256 of it under the deployment's key and the municipality's code."""
 
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="cases", verbose_name=_("municipality")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="cases",
+        verbose_name=_("municipality"),
+        db_index=False,  # the index case_figures (municipality, procedure, decided_on) leads with it
     )
     procedure = models.ForeignKey(
         Procedure, on_delete=models.PROTECT, related_name="cases", verbose_name=_("procedure")
