@@ -7,30 +7,45 @@ touched (``figures_recompute``) and the linked KPIs' values, in the same transac
 stores all rows of a case file or none: a file with personal data, or with any row in
 error, is refused whole and leaves nothing behind (no row, no file, no 案件ID — only the problems'
 rows and columns are reported).
+
+A file larger than ``KYOSO_CASE_IMPORT_SYNC_MAX_BYTES`` is imported by a job (``case_import_job_create``,
+then ``tasks.case_import_run`` → ``case_import_job_run``): the upload waits in the private directory
+``KYOSO_CASE_UPLOAD_DIR`` under a random name and is deleted when the job ends, whatever the outcome;
+``case_uploads_sweep`` deletes what a dead job left after a day.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import os
+import secrets
 from decimal import Decimal
+from pathlib import Path
 
+from celery import current_app
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from agreements.models.common import validate_upload_size
 from agreements.services import measurements_computed_save
 from partnerships.access import require_officer
 from partnerships.models import Role
 
+from .casefile import CaseFileRefused
 from .catalogue import DATA_FILE, load_catalogue, read_catalogue
 from .choices import PeriodKind, StandardIndicator
 from .disclosure import shown, threshold_for
+from .evidence import figures_changed
 from .figures import figures_of
 from .loading import CaseImportResult, load_cases  # the bulk write path (one pass over the file, bounded memory)
-from .models import Case, IndicatorLink, OutcomeFigure, Procedure
+from .models import Case, CaseImport, CaseImportJob, CaseImportStatus, IndicatorLink, OutcomeFigure, Procedure
+from .personal import personal_kind
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +88,263 @@ def cases_import(
         today=today or timezone.localdate(),
         after_write=recompute,
     )
+
+
+# --- what a refused file is told: rows and columns, never a value ---------------------------------------
+
+
+def shown_column(column: str) -> str:
+    """A problem's column as it may be shown: a header that itself looks like a value of personal data
+    (a file without a header row) is not repeated."""
+    if column and personal_kind(column) is not None:
+        return _("(a column whose header is not shown)")
+    return column
+
+
+def problem_rows(error: CaseFileRefused) -> list[dict]:
+    """The problems of a refused file as [{row, column, message}] (the first ``casefile.MAX_PROBLEMS``)."""
+    return [{"row": p.row, "column": shown_column(p.column), "message": p.message} for p in error.problems]
+
+
+def refusal_message(error: CaseFileRefused) -> str:
+    """One sentence saying why the file was refused, and where (personal data: the first row and column)."""
+    first = error.problems[0] if error.problems else None
+    return _refusal_text(
+        personal=error.personal,
+        row=first.row if first else None,
+        column=shown_column(first.column) if first else "",
+        total=error.total,
+    )
+
+
+def _refusal_text(*, personal: bool, row, column: str, total: int) -> str:
+    if personal and row is not None:
+        if column:
+            return _(
+                "The file contains personal data, so none of it was imported (row %(row)s, column 「%(column)s」). "
+                "Remove the column or the values and check the file again."
+            ) % {"row": row, "column": column}
+        return _(
+            "The file contains personal data, so none of it was imported (row %(row)s). Remove the values "
+            "and check the file again."
+        ) % {"row": row}
+    return _("The file was not imported: %(count)s problem(s) were found. Nothing was stored.") % {"count": total}
+
+
+def import_result_fields(result: CaseImportResult) -> dict:
+    """A ``CaseImportResult`` as JSON (a job's ``result``, the API's answer): counts and codes only."""
+    return {
+        "rows": result.rows,
+        "created": result.created,
+        "replaced": result.replaced,
+        "procedures_created": list(result.procedures_created),
+        "standard_days_set": dict(result.standard_days_set),
+        "ignored_columns": [shown_column(c) for c in result.ignored_columns],
+        "dry_run": result.dry_run,
+    }
+
+
+# --- importing a large file: a job ----------------------------------------------------------------------
+
+FILE_KINDS = ("csv", "xlsx")
+UPLOAD_MAX_AGE = datetime.timedelta(days=1)  # an upload no job is waiting for is deleted after this
+DEFAULT_SYNC_MAX_BYTES = 5 * 1024 * 1024
+UNFINISHED = (CaseImportStatus.QUEUED, CaseImportStatus.RUNNING)
+# Why a job failed (its result's "reason"), said in the reader's language by ``job_message``.
+FAILURE_MESSAGES = {
+    "gone": gettext_lazy("The uploaded file is no longer here; nothing was imported. Upload it again."),
+    "not_allowed": gettext_lazy("The officer who uploaded the file may no longer import for this municipality."),
+    "error": gettext_lazy("The import stopped on an unexpected error; nothing was imported. Try again later."),
+    "expired": gettext_lazy("The import did not run within a day; nothing was imported. Upload the file again."),
+}
+
+
+def job_message(job: CaseImportJob) -> str:
+    """Why a failed job failed, in the active language ("" for the others)."""
+    if job.status != CaseImportStatus.FAILED:
+        return ""
+    reason = (job.result or {}).get("reason", "error")
+    if reason == "refused":
+        first = job.problems[0] if job.problems else {}
+        return _refusal_text(
+            personal=bool(job.result.get("personal")),
+            row=first.get("row"),
+            column=first.get("column") or "",
+            total=job.result.get("problem_count") or len(job.problems),
+        )
+    return str(FAILURE_MESSAGES.get(reason, FAILURE_MESSAGES["error"]))
+
+
+def sync_max_bytes() -> int:
+    """The largest case file imported while the officer waits (``KYOSO_CASE_IMPORT_SYNC_MAX_BYTES``)."""
+    return int(getattr(settings, "KYOSO_CASE_IMPORT_SYNC_MAX_BYTES", DEFAULT_SYNC_MAX_BYTES))
+
+
+def imports_at_once(size: int) -> bool:
+    """Whether a file of ``size`` bytes is imported while the officer waits (else by a job)."""
+    return size <= sync_max_bytes()
+
+
+def case_file_kind(name: str) -> str:
+    """The file's kind from its name, csv or xlsx; anything else is a ValidationError on ``file``."""
+    kind = Path(name or "").suffix.lower().lstrip(".")
+    if kind not in FILE_KINDS:
+        raise ValidationError({"file": _("Upload a .csv or .xlsx file.")})
+    return kind
+
+
+def upload_dir() -> Path:
+    return Path(settings.KYOSO_CASE_UPLOAD_DIR)
+
+
+def upload_path(job: CaseImportJob) -> Path:
+    return upload_dir() / job.upload_token
+
+
+def _write_upload(uploaded, token: str) -> Path:
+    """Write the upload under its token, readable and writable by this user only (0600, in a 0700
+    directory); created, never overwritten."""
+    directory = upload_dir()
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / token
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # whatever the umask
+        with os.fdopen(descriptor, "wb") as out:
+            descriptor = None
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+    except BaseException:
+        if descriptor is not None:
+            os.close(descriptor)
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def case_import_job_create(*, municipality, name: str, uploaded, by, dry_run: bool = False) -> CaseImportJob:
+    """Keep the upload (a Django ``UploadedFile``, or bytes) in the private directory and queue its
+    import, after the commit. Editors of the municipality, as ``cases_import``. The file's kind comes
+    from ``name`` (.csv or .xlsx); its size is limited as every upload's (``KYOSO_MAX_UPLOAD_BYTES``);
+    its rows are limited (``KYOSO_CASE_IMPORT_MAX_ROWS``) and checked by the job. The name is not kept."""
+    require_officer(by, municipality.pk, Role.EDITOR)
+    kind = case_file_kind(name)
+    if isinstance(uploaded, bytes | bytearray):  # a command or a test
+        uploaded = ContentFile(uploaded)
+    try:
+        validate_upload_size(uploaded)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from None
+    token = secrets.token_hex(32)
+    path = _write_upload(uploaded, token)
+    try:
+        with transaction.atomic():
+            job = CaseImportJob.objects.create(
+                municipality=municipality, kind=kind, upload_token=token, dry_run=dry_run, created_by=by
+            )
+            transaction.on_commit(lambda: _enqueue(job.pk))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    logger.info("case import job %s queued for %s", job.pk, municipality.code)
+    return job
+
+
+CASE_IMPORT_TASK = "outcomes.case_import"  # tasks.case_import_run, sent by name: the task imports this module
+
+
+def _enqueue(job_id: int) -> None:
+    try:
+        current_app.send_task(CASE_IMPORT_TASK, args=[job_id])
+    except Exception as error:  # noqa: BLE001 — the job stays queued; case_uploads_sweep ends it after a day
+        logger.warning("could not enqueue case import job %s (%s)", job_id, type(error).__name__)
+
+
+def _finish(job: CaseImportJob, status: str, *, result: dict, problems: list | None = None) -> None:
+    job.status, job.result, job.problems = status, result, problems or []
+    if status == CaseImportStatus.FAILED:
+        job.case_import = None  # an import rolled back with the failure
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "problems", "case_import", "finished_at"])
+
+
+def case_import_job_run(*, job_id: int) -> CaseImportJob | None:
+    """Run one job (the task holds its lock): import the waiting file with ``cases_import`` as the
+    officer who uploaded it, record the counts — or the refusal's rows and columns, or a message — and
+    delete the file, whatever happens. A job already finished does nothing (but delete a file left
+    behind); a job left running by a worker that died runs again from the start, which is safe: the
+    import and the job's success are one transaction."""
+    job = CaseImportJob.objects.select_related("municipality", "created_by").filter(pk=job_id).first()
+    if job is None:
+        return None
+    path = upload_path(job)
+    try:
+        if job.status not in UNFINISHED:
+            return job
+        job.status, job.started_at = CaseImportStatus.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at"])
+        with translation.override(settings.LANGUAGE_CODE):  # the problems' messages, kept as written
+            _run(job, path)
+    finally:
+        path.unlink(missing_ok=True)
+    return job
+
+
+def _run(job: CaseImportJob, path: Path) -> None:
+    if job.created_by_id is None:  # the account was deleted: nobody may import for it
+        _finish(job, CaseImportStatus.FAILED, result={"reason": "not_allowed"})
+        return
+    try:
+        with transaction.atomic():
+            with path.open("rb") as source:
+                result = cases_import(
+                    municipality=job.municipality,
+                    name=f"cases.{job.kind}",
+                    source=source,
+                    by=job.created_by,
+                    dry_run=job.dry_run,
+                )
+            if not job.dry_run:  # the import lock is held until this commits: the newest record is this one
+                job.case_import = CaseImport.objects.filter(municipality=job.municipality).order_by("-pk").first()
+            _finish(job, CaseImportStatus.SUCCEEDED, result=import_result_fields(result))
+    except CaseFileRefused as error:
+        result = {"reason": "refused", "problem_count": error.total, "personal": error.personal}
+        _finish(job, CaseImportStatus.FAILED, result=result, problems=problem_rows(error))
+        logger.info("case import job %s refused: %s problem(s)", job.pk, error.total)
+    except FileNotFoundError:
+        _finish(job, CaseImportStatus.FAILED, result={"reason": "gone"})
+        logger.warning("case import job %s: its upload is gone", job.pk)
+    except PermissionDenied:
+        _finish(job, CaseImportStatus.FAILED, result={"reason": "not_allowed"})
+    except Exception as error:  # noqa: BLE001 — the job must end, and its message say nothing of the file
+        # the type only: an exception's text or traceback could quote a cell of the file
+        logger.error("case import job %s stopped on %s", job.pk, type(error).__name__)  # noqa: TRY400
+        _finish(job, CaseImportStatus.FAILED, result={"reason": "error"})
+
+
+def case_uploads_sweep(*, now: datetime.datetime | None = None) -> int:
+    """End the jobs that have waited more than a day (failed, their file deleted) and delete every file
+    of the upload directory older than a day that no waiting job owns (a worker that died, a request
+    that failed after writing it). The number of files deleted."""
+    now = now or timezone.now()
+    cutoff = now - UPLOAD_MAX_AGE
+    CaseImportJob.objects.filter(status__in=UNFINISHED, created_at__lt=cutoff).update(
+        status=CaseImportStatus.FAILED, finished_at=now, result={"reason": "expired"}
+    )
+    directory = upload_dir()
+    if not directory.is_dir():
+        return 0
+    waiting = set(CaseImportJob.objects.filter(status__in=UNFINISHED).values_list("upload_token", flat=True))
+    removed = 0
+    for path in directory.iterdir():
+        try:
+            if not path.is_file() or path.name in waiting or path.stat().st_mtime >= cutoff.timestamp():
+                continue
+            path.unlink()
+        except FileNotFoundError:  # deleted meanwhile by its job
+            continue
+        removed += 1
+    return removed
 
 
 # --- figures and linked KPIs ---------------------------------------------------------------------------
@@ -124,6 +396,7 @@ def figures_recompute(*, municipality, procedures=None, today: datetime.date | N
     ]
     OutcomeFigure.objects.bulk_create(figures, batch_size=1_000)
     linked_measurements_update(municipality=municipality, procedures=ids)
+    transaction.on_commit(figures_changed)  # the cached comparisons across municipalities
     return len(figures)
 
 

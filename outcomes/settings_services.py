@@ -22,6 +22,7 @@ from partnerships.models import Role
 
 from .calendar import FIRST_DAY, LAST_DAY, BusinessCalendar
 from .choices import ProcedureGroup
+from .evidence import figures_changed
 from .models import Case, ClosedDay, MunicipalProcedure, Procedure
 from .services import figures_recompute
 
@@ -56,6 +57,7 @@ def procedure_settings_save(
         setting.full_clean()
         setting._history_user = by
         setting.save()
+        transaction.on_commit(figures_changed)  # the cached comparisons across municipalities
     if new_days:
         figures_recompute(municipality=municipality, procedures=[procedure])
     return setting

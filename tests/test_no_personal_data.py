@@ -63,6 +63,8 @@ def demo(settings, tmp_path):
     settings.KYOSO_OPENDATA_DIR = tmp_path / "opendata"
     call_command("load_municipalities", verbosity=0)
     call_command("load_demo", verbosity=0)
+    call_command("load_procedures", verbosity=0)
+    call_command("load_outcome_demo", verbosity=0)
     from opendata.services import releases_record_all
 
     releases_record_all()
@@ -203,8 +205,31 @@ API_LISTS = [
 ]
 
 
+# Service outcomes (issue 15): the demo's case records of 四條畷市 and its comparison cities.
+OUTCOME_API = [
+    "/api/v1/procedures/?page_size=100",
+    "/api/v1/outcomes/comparison/?procedure=C12",
+    "/api/v1/outcomes/comparison/?procedure=L01&period=month",
+    "/api/v1/outcomes/references/?procedure=L01",
+] + [
+    f"/api/v1/outcomes/?municipality={code}&procedure={procedure}&period={period}{suffix}"
+    for code in (SHIJONAWATE, "272183")
+    for procedure in ("C12", "L01")
+    for period in ("month", "fiscal_year")
+    for suffix in ("", "&format=csv")
+]
+
+
 def api_urls(viewer: Viewer) -> list[str]:
-    urls = ["/api/v1/stats/", "/api/v1/ocds/releases/?page_size=500", *EXPECTED]
+    urls = ["/api/v1/stats/", "/api/v1/ocds/releases/?page_size=500", *EXPECTED, *OUTCOME_API]
+    from outcomes.models import IndicatorLink
+
+    urls += [
+        f"/api/v1/outcomes/effects/{pk}/"
+        for pk in IndicatorLink.objects.filter(indicator__agreement__published=True).values_list(
+            "indicator_id", flat=True
+        )
+    ]
     for resource in API_LISTS:
         urls += [f"/api/v1/{resource}/?page_size=200", f"/api/v1/{resource}/?format=csv"]
     visible = Agreement.objects.filter(published=True)
@@ -216,7 +241,7 @@ def api_urls(viewer: Viewer) -> list[str]:
         ).distinct()
         urls += ["/api/v1/auth/tokens/"]
         if viewer.municipality_ids:
-            urls += ["/api/v1/imports/"]
+            urls += ["/api/v1/imports/", "/api/v1/outcomes/imports/"]
     for public_id in visible.values_list("public_id", flat=True):
         urls += [
             f"/api/v1/agreements/{public_id}/",
@@ -229,7 +254,7 @@ def api_urls(viewer: Viewer) -> list[str]:
 
 
 def start_pages(viewer: Viewer) -> list[str]:
-    pages = ["/", "/agreements/", "/opendata/"]
+    pages = ["/", "/agreements/", "/opendata/", "/outcomes/"]
     pages += [f"/municipalities/{code}/" for code in ("272299", "272183", "172065")]
     pages += [
         f"/organizations/{pk}/"
@@ -316,6 +341,8 @@ def leaks(viewer: Viewer, texts: dict) -> list[str]:
             text = text.replace(word, "\u25af")
         found += [f"{viewer.name}: {label} as {term!r} in {where}" for term, label in terms.items() if term in text]
         found += [f"{viewer.name}: unpublished {title!r} in {where}" for title in drafts if title in text]
+        if "DEMO-" in text:  # a raw 案件ID: only its keyed hash is ever stored (outcomes.demo)
+            found.append(f"{viewer.name}: a case's 案件ID in {where}")
     return found
 
 

@@ -65,7 +65,9 @@ class ClosedDayForm(forms.Form):
 
 
 class CaseFileForm(forms.Form):
-    """A case file to check (試し読み) or import. The file is read in memory and never stored."""
+    """A case file to check (試し読み) or import. A file up to KYOSO_CASE_IMPORT_SYNC_MAX_BYTES is read
+    during the request and never stored; a larger one waits for its job in the private upload directory
+    and is deleted when the job ends (``outcomes.services.case_import_job_create``)."""
 
     file = forms.FileField(
         label=_("Case file"),

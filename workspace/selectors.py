@@ -138,7 +138,7 @@ def agreement_workspace(agreement: Agreement) -> dict:
     accepted = Measurement.objects.accepted().order_by("period_start", "id")
     indicators = list(
         OutcomeIndicator.objects.filter(agreement=agreement)
-        .select_related("reporter", "initiative")  # names on every indicator row
+        .select_related("reporter", "initiative", "outcome_link__procedure")  # names on every indicator row
         .prefetch_related(Prefetch("measurements", queryset=accepted, to_attr="accepted_measurements"))
         .order_by("code")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, imports, officer, outcomes, partner, records, review
+from .views import files, imports, kpi_links, officer, outcomes, partner, records, review
 
 app_name = "workspace"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path(f"{agreement}{record_kinds}/<int:pk>/edit/", records.record_form, name="record-edit"),
     path(f"{agreement}{record_kinds}/<int:pk>/delete/", records.record_delete, name="record-delete"),
     path(f"{agreement}indicators/<int:pk>/measurements/new/", records.measurement_create, name="measurement-create"),
+    path(f"{agreement}indicators/<int:pk>/link/", kpi_links.indicator_link, name="indicator-link"),
+    path(f"{agreement}indicators/<int:pk>/unlink/", kpi_links.indicator_unlink, name="indicator-unlink"),
     path("organizations/new/", records.organization_create, name="organization-create"),
     # officers: review queue
     path("review/", review.review_queue, name="review"),
@@ -42,6 +44,7 @@ urlpatterns = [
     path("outcomes/<str:code>/procedures/<int:pk>/", outcomes.procedure_settings, name="outcome-procedure"),
     path("outcomes/<str:code>/closed-days/<int:pk>/delete/", outcomes.closed_day_remove, name="outcome-day-delete"),
     path("outcomes/<str:code>/cases/", outcomes.case_import, name="outcome-import"),
+    path("outcomes/<str:code>/cases/jobs/<int:pk>/", outcomes.case_import_job, name="outcome-import-job"),
     # partners
     path("partner/", partner.partner_home, name="partner"),
     path("partner/reports/", partner.partner_reports, name="partner-reports"),

@@ -250,6 +250,12 @@ KYOSO_IMPORT_MAX_ROWS = env.int("KYOSO_IMPORT_MAX_ROWS", default=20_000)
 # deleted by the nightly job (computed figures stay); at most this many rows in one case file.
 KYOSO_CASE_RETENTION_YEARS = env.int("KYOSO_CASE_RETENTION_YEARS", default=5)
 KYOSO_CASE_IMPORT_MAX_ROWS = env.int("KYOSO_CASE_IMPORT_MAX_ROWS", default=200_000)
+# A case file larger than this (bytes) is imported by a Celery job (outcomes.tasks.case_import_run), not
+# while the officer waits. Until then it waits in this private directory — outside MEDIA, never served —
+# under a random name, readable by Kyoso's user only, and is deleted when the job ends; what a dead job
+# leaves is deleted after a day (outcomes.retention).
+KYOSO_CASE_IMPORT_SYNC_MAX_BYTES = env.int("KYOSO_CASE_IMPORT_SYNC_MAX_BYTES", default=5 * 1024 * 1024)
+KYOSO_CASE_UPLOAD_DIR = Path(env("KYOSO_CASE_UPLOAD_DIR", default=str(BASE_DIR / "var" / "case-uploads")))
 # The secret of the keyed hash (HMAC-SHA256) that replaces each 案件ID: only the hash is stored, enough to
 # replace a re-imported case. Production must set its own (config/settings/production.py); changing it
 # makes re-imports add cases instead of replacing them.

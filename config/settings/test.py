@@ -17,6 +17,7 @@ KYOSO_USER_RATE = "100000/minute"
 # Tasks published by tests go nowhere unless a test starts a worker on a real broker.
 CELERY_BROKER_URL = env("KYOSO_TEST_BROKER_URL", default="memory://")
 KYOSO_OPENDATA_DIR = BASE_DIR / ".test-opendata"
+KYOSO_CASE_UPLOAD_DIR = Path(env("KYOSO_CASE_UPLOAD_DIR", default=str(BASE_DIR / "var" / "test-case-uploads")))
 # Factories write past the services (no publication version bump): the server-side cache of anonymous
 # answers is off, except in the tests of it (tests/api/test_public_cache.py).
 KYOSO_PUBLIC_CACHE_SECONDS = 0

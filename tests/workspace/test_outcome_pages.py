@@ -369,9 +369,9 @@ def test_the_procedures_page_reads_a_fixed_number_of_queries(
 
 @override_settings(LANGUAGE_CODE="en")
 def test_the_import_page_reads_a_fixed_number_of_queries(login, editor, city, cases, django_assert_num_queries):
-    """Session, user, memberships, the municipality, the recent imports with who imported, the header's
-    unread notices."""
+    """Session, user, memberships, the municipality, the recent imports with who imported, the recent
+    background jobs, the header's unread notices."""
     cases_import(municipality=city, name="cases.csv", source=csv_bytes(GOOD_ROWS), by=editor, today=D(2026, 3, 31))
     client = login(editor)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(url("outcome-import", city.code))

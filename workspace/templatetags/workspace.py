@@ -39,6 +39,8 @@ SECTIONS = {
     "outcome-procedure": "outcomes",
     "outcome-procedure-create": "outcomes",
     "outcome-import": "outcomes",
+    "outcome-import-job": "outcomes",
+    "indicator-link": "agreements",
     "outcome-day-delete": "outcomes",
 }
 

@@ -1,11 +1,12 @@
 """Service outcomes for officers: a municipality's procedures with its 標準処理期間 and whether their
 figures are published, its own procedures and closed days (「手続と処理期間」), and importing case records
-(「案件記録の取り込み」: 試し読み first, then import).
+(「案件記録の取り込み」: 試し読み first, then import; a large file by a job, with a page of its own).
 
 Every page is under the municipality's code: another municipality's is a 404. Viewers read; editors
 change the periods, procedures and closed days and import; approvers publish. The services check every
-write again. A case file is read during the request and never stored (not in MEDIA; Django deletes the
-temporary file of a large upload when the request ends)."""
+write again. A case file up to KYOSO_CASE_IMPORT_SYNC_MAX_BYTES is read during the request and never
+stored (not in MEDIA; its temporary file is closed at once). A larger one waits for its job in the private
+upload directory (outside MEDIA, never served) and is deleted when the job ends."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,9 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from outcomes.casefile import CaseFileRefused
-from outcomes.models import Case, CaseImport, ClosedDay, MunicipalProcedure, Procedure
-from outcomes.personal import personal_kind
-from outcomes.services import cases_import
+from outcomes.models import Case, CaseImport, CaseImportJob, ClosedDay, MunicipalProcedure, Procedure
+from outcomes.services import (
+    UNFINISHED,
+    case_import_job_create,
+    cases_import,
+    imports_at_once,
+    job_message,
+    problem_rows,
+    refusal_message,
+    sync_max_bytes,
+)
 from outcomes.settings_services import closed_day_add, closed_day_delete, procedure_create_own, procedure_settings_save
 from partnerships.access import access_for, require_officer
 from partnerships.models import Municipality, Role
@@ -27,6 +36,7 @@ from ..forms import add_service_errors
 from ..outcome_forms import CaseFileForm, ClosedDayForm, OwnProcedureForm, ProcedureSettingsForm
 
 RECENT_IMPORTS = 10
+RECENT_JOBS = 5
 
 
 def _municipality(request, code, at_least=Role.VIEWER):
@@ -156,18 +166,11 @@ def closed_day_remove(request, code, pk):
     return redirect("workspace:outcome-procedures", code=municipality.code)
 
 
-def shown_column(column: str) -> str:
-    """A problem's column as it may be shown: a header that itself looks like a value of personal data
-    (a file without a header row) is not repeated."""
-    if column and personal_kind(column) is not None:
-        return _("(a column whose header is not shown)")
-    return column
-
-
 @officer_view
 def case_import(request, code):
-    """「案件記録の取り込み」: 試し読み (checks every row, stores nothing) or import, synchronously within
-    the row cap (KYOSO_CASE_IMPORT_MAX_ROWS). The report names rows and columns, never a value."""
+    """「案件記録の取り込み」: 試し読み (checks every row, stores nothing) or import, within the row cap
+    (KYOSO_CASE_IMPORT_MAX_ROWS): at once up to KYOSO_CASE_IMPORT_SYNC_MAX_BYTES, by a job beyond (the
+    officer is sent to the job's page). The report names rows and columns, never a value."""
     municipality = _municipality(request, code, Role.EDITOR)
     form = CaseFileForm(request.POST or None, request.FILES or None)
     report, refusal = None, None
@@ -175,52 +178,67 @@ def case_import(request, code):
         dry_run = request.POST.get("action") != "import"
         upload = form.cleaned_data["file"]
         try:
-            result = cases_import(
-                municipality=municipality, name=upload.name, source=upload, by=request.user, dry_run=dry_run
-            )
-        except CaseFileRefused as error:
-            refusal = _refusal(form, error)
-        else:
-            if not dry_run:  # cases_import has recomputed the figures of the procedures imported
-                messages.success(request, _imported_message(result))
-                return redirect("workspace:outcome-import", code=municipality.code)
-            report = result
+            if not imports_at_once(upload.size):
+                try:
+                    job = case_import_job_create(
+                        municipality=municipality, name=upload.name, uploaded=upload, by=request.user, dry_run=dry_run
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.info(request, _("The file is large: it is being read in the background."))
+                    return redirect("workspace:outcome-import-job", code=municipality.code, pk=job.pk)
+            else:
+                try:
+                    result = cases_import(
+                        municipality=municipality, name=upload.name, source=upload, by=request.user, dry_run=dry_run
+                    )
+                except CaseFileRefused as error:
+                    refusal = _refusal(form, error)
+                else:
+                    if not dry_run:  # cases_import has recomputed the figures of the procedures imported
+                        messages.success(request, _imported_message(result))
+                        return redirect("workspace:outcome-import", code=municipality.code)
+                    report = result
         finally:
             upload.close()  # a large upload's temporary file goes now, not at the end of the request
     # select_related: each row names who imported
     imports = CaseImport.objects.filter(municipality=municipality).select_related("imported_by")[:RECENT_IMPORTS]
+    jobs = CaseImportJob.objects.filter(municipality=municipality).defer("problems")[:RECENT_JOBS]
     context = {
         "municipality": municipality,
         "form": form,
         "report": report,
         "refusal": refusal,
         "imports": imports,
+        "jobs": jobs,
+        "sync_mb": round(sync_max_bytes() / 1_048_576, 1),
     }
     return render(request, "workspace/outcomes/case_import.html", context)
 
 
+@officer_view
+def case_import_job(request, code, pk):
+    """A case file imported by a job: its status (reload to follow it), then its counts or its problems by
+    row and column. Editors of the municipality; another municipality's job is a 404."""
+    municipality = _municipality(request, code, Role.EDITOR)
+    job = get_object_or_404(CaseImportJob.objects.filter(municipality=municipality).select_related("created_by"), pk=pk)
+    problems = job.problems or []
+    context = {
+        "municipality": municipality,
+        "job": job,
+        "finished": job.status not in UNFINISHED,
+        "message": job_message(job),
+        "job_problems": problems,
+        "problem_count": (job.result or {}).get("problem_count", len(problems)),
+    }
+    return render(request, "workspace/outcomes/import_job.html", context)
+
+
 def _refusal(form, error: CaseFileRefused) -> dict:
     """Put the refusal on the form (the error summary) and return the problems to list."""
-    problems = [{"row": p.row, "column": shown_column(p.column), "message": p.message} for p in error.problems]
-    if error.personal:
-        first = error.problems[0]
-        column = shown_column(first.column)
-        if column:
-            message = _(
-                "The file contains personal data, so none of it was imported (row %(row)s, column 「%(column)s」). "
-                "Remove the column or the values and check the file again."
-            ) % {"row": first.row, "column": column}
-        else:
-            message = _(
-                "The file contains personal data, so none of it was imported (row %(row)s). Remove the values "
-                "and check the file again."
-            ) % {"row": first.row}
-    else:
-        message = _("The file was not imported: %(count)s problem(s) were found. Nothing was stored.") % {
-            "count": error.total
-        }
-    form.add_error("file", message)
-    return {"problems": problems, "total": error.total, "personal": error.personal}
+    form.add_error("file", refusal_message(error))
+    return {"problems": problem_rows(error), "total": error.total, "personal": error.personal}
 
 
 def _imported_message(result) -> str:
