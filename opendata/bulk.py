@@ -12,6 +12,7 @@ exists) the set is also kept as a dated zip under ``archives/``: the last KYOSO_
 (default 5) stay. Nothing to configure: the archives live beside the sets."""
 
 import contextlib
+import csv
 import datetime
 import gzip
 import hashlib
@@ -33,10 +34,12 @@ from core.tables import write_csv
 
 from . import conf
 from .datapackage import OCDS_FILE, VERSION, datapackage
+from .datasets import datasets
 from .models import Release
 from .ocds import package_head, served_releases
 
 logger = logging.getLogger(__name__)
+CSV_LINES = 500  # lines of a registered file held at a time
 OCDS_CHUNK = 200  # releases held at a time: bounds the memory (about +75 MB; +150 MB at 500)
 KEEP_SETS = 2
 GZIP_LEVEL = 6  # gzip's own default: 9 takes about twice as long for a file a few per cent smaller
@@ -109,6 +112,39 @@ def _write_csv(folder: Path, table, queryset) -> list[dict]:
     return [plain.entry(rows), packed.entry(rows)]
 
 
+class _Line:
+    """A file-like object whose write() returns the line, for csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def _write_dataset(folder: Path, dataset) -> list[dict]:
+    """A registered file (opendata.datasets) and its gzip variant, as _write_csv writes a table: the
+    rows counted as they are written, a few hundred lines held at a time."""
+    name = f"{dataset.name}.csv"
+    writer = csv.writer(_Line(), lineterminator="\r\n")
+    rows = 0
+    with _Sink(folder / name) as plain, _Sink(folder / f"{name}.gz") as packed, _gzip(packed, name) as compressed:
+
+        def put(lines):
+            data = "".join(lines).encode()
+            plain.write(data)
+            compressed.write(data)
+
+        put([writer.writerow(dataset.headers)])
+        lines = []
+        for cells in dataset.safe_rows():
+            lines.append(writer.writerow(cells))
+            rows += 1
+            if len(lines) >= CSV_LINES:
+                put(lines)
+                lines = []
+        if lines:
+            put(lines)
+    return [plain.entry(rows), packed.entry(rows)]
+
+
 def _write_ocds(folder: Path, now) -> dict:
     """A release package of every release of every published agreement, streamed release by release."""
     releases = Release.objects.published().order_by("id").values_list("data", flat=True)
@@ -175,6 +211,7 @@ def _write_set(folder: Path, now) -> dict:
     with _snapshot():
         querysets = published_querysets()
         entries = [entry for t in TABLES.values() for entry in _write_csv(folder, t, querysets[t.name])]
+        entries += [entry for d in datasets() for entry in _write_dataset(folder, d)]
         entries.append(_write_ocds(folder, now))
     package = datapackage(created=created, base_url=conf.public_base_url(), files={e["name"]: e for e in entries})
     entries.append(_write_bytes(folder, "datapackage.json", json.dumps(package, ensure_ascii=False, indent=2).encode()))

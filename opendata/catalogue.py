@@ -17,6 +17,7 @@ from agreements.tables import TABLES
 
 from . import conf
 from .datapackage import KEYWORDS, LICENSE, OCDS_FILE
+from .datasets import datasets
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -207,6 +208,35 @@ class _Builder:
             distributions,
         )
 
+    def registered(self, dataset) -> dict:
+        """A file registered by a higher app (opendata.datasets): the nightly CSV and its .csv.gz, and
+        its API as JSON where it has one."""
+        package = self.absolute(reverse("opendata:file", args=["datapackage.json"]))
+        schema = {"dct:conformsTo": _ref(package)} if "datapackage.json" in self.files else {}
+        distributions = [
+            *self.bulk(f"{dataset.name}.csv", "csv", ("CSV（全件）", "CSV (all rows)"), **schema),
+            *self.bulk(
+                f"{dataset.name}.csv.gz",
+                "csv",
+                ("CSV（全件、gzip 圧縮）", "CSV (all rows, gzip-compressed)"),
+                **{"dcat:compressFormat": _ref(GZIP)},
+                **schema,
+            ),
+        ]
+        if dataset.api_view:
+            api = reverse(dataset.api_view)
+            distributions.append(self.api(dataset.name, api, "json", ("JSON（API）", "JSON (API)"), download=False))
+        return self.dataset(
+            dataset.name,
+            (f"{dataset.title}（Kyoso）", f"{dataset.title_en} (Kyoso)"),
+            (
+                f"{dataset.description} 毎日更新。列: {'、'.join(dataset.headers)}",
+                f"{dataset.description_en} Updated nightly. Columns: {', '.join(dataset.headers)}",
+            ),
+            [*KEYWORDS, dataset.title],
+            distributions,
+        )
+
     def ocds(self) -> dict:
         distributions = [
             *self.bulk(
@@ -240,7 +270,11 @@ class _Builder:
         )
 
     def catalogue(self) -> dict:
-        datasets = [self.table(t) for t in TABLES.values()] + [self.ocds()]
+        registered = [self.registered(d) for d in datasets()]
+        # a registered file with no API is listed once a set holds it (no distribution before)
+        found = (
+            [self.table(t) for t in TABLES.values()] + [self.ocds()] + [d for d in registered if d["dcat:distribution"]]
+        )
         document = {
             "@context": CONTEXT,
             "@id": self.url,
@@ -257,7 +291,7 @@ class _Builder:
             "foaf:homepage": _ref(self.home + "/"),
             "dcat:themeTaxonomy": _ref(EU + "data-theme"),
             **self.common(),
-            "dcat:dataset": datasets,
+            "dcat:dataset": found,
             "dcat:service": [
                 {
                     "@id": self.service,
@@ -265,7 +299,7 @@ class _Builder:
                     "dct:title": _text("Kyoso API（読み取り専用、登録不要）", "Kyoso API (read-only, no key needed)"),
                     "dcat:endpointURL": _ref(self.service),
                     "dcat:endpointDescription": _ref(self.absolute(reverse("schema"))),
-                    "dcat:servesDataset": [_ref(d["@id"]) for d in datasets],
+                    "dcat:servesDataset": [_ref(d["@id"]) for d in found],
                     "dct:publisher": _ref(self.publisher),
                     "dct:license": _ref(LICENSE["path"]),
                 }

@@ -13,9 +13,12 @@ import json
 
 from agreements.tables import TABLES
 
-# 2.0.0 issue 13: _英字 renames, labels beside codes; 2.1.0: agreements 公開; 2.1.1: the label 有効 (was 締結中)
-VERSION = "2.1.1"
-SCHEMA_FINGERPRINT = "c01cf494b3167769817453fa3df2dcaef8f6618b3aa787d93d0444a577079109"
+from .datasets import datasets
+
+# 2.0.0 issue 13: _英字 renames, labels beside codes; 2.1.0: agreements 公開; 2.1.1: the label 有効 (was 締結中);
+# 2.2.0 issue 15: outcome_figures.csv and procedures.csv (registered by outcomes, opendata.datasets)
+VERSION = "2.2.0"
+SCHEMA_FINGERPRINT = "8e2d4d5559f90aef50b50ed8cc362115abf6c759cb8fe4a2fa2e64c20bade57e"
 
 OCDS_FILE = "ocds-releases.json.gz"
 LICENSE = {
@@ -27,8 +30,10 @@ KEYWORDS = ["公民連携", "包括連携協定", "ゼロ予算事業", "成果�
 
 
 def schema_fingerprint() -> str:
-    """SHA-256 of every table's Table Schema, in order: changes whenever a file's structure does."""
+    """SHA-256 of every table's Table Schema, in order, and of every registered file's
+    (opendata.datasets): changes whenever a file's structure does."""
     schemas = [[table.name, table.table_schema()] for table in TABLES.values()]
+    schemas += [[dataset.name, dataset.schema] for dataset in datasets()]
     return hashlib.sha256(json.dumps(schemas, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
@@ -50,6 +55,22 @@ def _resource(dataset, entry: dict | None) -> dict:
         "encoding": "utf-8",
         "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
         "schema": dataset.table_schema(),
+    }
+    return _integrity(resource, entry)
+
+
+def _dataset_resource(dataset, entry: dict | None) -> dict:
+    """A registered file (opendata.datasets): the same dialect as the tables, its own description."""
+    resource = {
+        "name": dataset.name,
+        "title": dataset.title,
+        "description": dataset.description,
+        "path": f"{dataset.name}.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+        "schema": dataset.schema,
     }
     return _integrity(resource, entry)
 
@@ -80,6 +101,7 @@ def datapackage(*, created: str, base_url: str, files: dict[str, dict] | None = 
         "title": "Kyoso 自治体の公民連携・ゼロ予算事業オープンデータ",
         "description": (
             "公開された協定・連携先・連携事業・成果物・成果指標・測定値・連携先団体。"
+            "手続の一覧と、自治体が公開を選んだ手続の処理日数等の集計（少数は秘匿）。"
             "自治体標準オープンデータセットの形式（UTF-8、先頭列 全国地方公共団体コード,ID,地方公共団体名）。"
             "OCDS 1.1 のリリースパッケージ（ocds-releases.json.gz）も同じ場所にあります。"
             "文字列の列で = + - @ タブ 復帰 で始まる値は、数式として実行されないよう先頭に ' を付けています。"
@@ -93,6 +115,7 @@ def datapackage(*, created: str, base_url: str, files: dict[str, dict] | None = 
         "sources": [{"title": "Kyoso に各自治体が登録し公開した協定とその記録", "path": home + "/"}],
         "resources": [
             *(_resource(d, files.get(f"{d.name}.csv")) for d in TABLES.values()),
+            *(_dataset_resource(d, files.get(f"{d.name}.csv")) for d in datasets()),
             _ocds_resource(files.get(OCDS_FILE)),
         ],
     }

@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
 from outcomes.choices import PeriodKind
+from outcomes.files import CSV_COLUMNS, figure_cells
 from outcomes.filters import ProcedureFilterSet
 from outcomes.models import MunicipalProcedure, Procedure
 from outcomes.services import public_figures
@@ -44,24 +45,6 @@ class ProcedureListView(ListAPIView):
     queryset = Procedure.objects.filter(active=True).select_related("municipality").order_by("code", "id")
 
 
-# The CSV's columns: (JSON key, Japanese header).
-CSV_COLUMNS = (
-    ("period_start", "期間開始"),
-    ("period_end", "期間終了"),
-    ("n", "件数"),
-    ("median_days", "処理日数の中央値（営業日）"),
-    ("p90_days", "処理日数の90パーセンタイル（営業日）"),
-    ("median_calendar_days", "暦日数の中央値"),
-    ("mean_calendar_days", "暦日数の平均"),
-    ("within_standard_share", "標準処理期間内の割合"),
-    ("within_statutory_share", "法定期限内の割合"),
-    ("online_share", "オンライン申請の割合"),
-    ("correction_share", "補正の割合"),
-    ("satisfaction_mean", "満足度の平均"),
-    ("standard_days", "標準処理期間（営業日）"),
-    ("suppressed", "秘匿あり"),
-)
-WITHHELD = "秘匿"
 PARAMS = ("municipality", "procedure", "period", "page", "page_size")
 
 
@@ -142,16 +125,7 @@ class OutcomeListView(GenericAPIView):
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([header for _key, header in CSV_COLUMNS])
         for row, data in zip(rows, OutcomeFigureSerializer(rows, many=True).data, strict=True):
-            cells = []
-            for key, _header in CSV_COLUMNS:
-                value = data[key]
-                if key == "suppressed":
-                    cells.append("true" if value else "false")
-                elif key in row.withheld:
-                    cells.append(WITHHELD)
-                else:
-                    cells.append("" if value is None else value)
-            writer.writerow(cells)
+            writer.writerow(figure_cells(data, row.withheld))  # the columns of outcome_figures.csv too
         text = out.getvalue()
         if encoding == "cp932":
             body, content_type = text.encode("cp932", errors="replace"), "text/csv; charset=Windows-31J"

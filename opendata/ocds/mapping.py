@@ -24,6 +24,8 @@ from django.urls import reverse
 
 from agreements.choices import AgreementStatus, DatePrecision, DeliverableStatus, Direction
 
+from ..datasets import is_computed
+
 JCN_SCHEME = "JP-JCN"  # 法人番号 (National Tax Agency), as listed on org-id.guide
 CURRENCY = "JPY"
 LANGUAGE = "ja"
@@ -408,6 +410,21 @@ def _agreed_metric(indicator) -> dict:
     }
 
 
+def _dimensions(measurement) -> dict:
+    """Who measured and whether it was verified; for a value Kyoso computed from case records (its source
+    registered as computed, opendata.datasets), also that it was computed, from how many cases and how.
+    A withheld figure has no measurement at all, hence no observation."""
+    dimensions = {"measuredBy": measurement.measured_by, "verified": "true" if measurement.verified else "false"}
+    if is_computed(measurement.source):
+        dimensions["computed"] = "true"
+        if measurement.sample_size is not None:
+            dimensions["sampleSize"] = str(measurement.sample_size)
+        if measurement.method:
+            dimensions["method"] = measurement.method
+        dimensions["source"] = measurement.source
+    return dimensions
+
+
 def _measured_metric(indicator) -> dict | None:
     """A KPI as measured: its accepted measurements only (nothing waiting for review or returned)."""
     observations = [
@@ -415,8 +432,8 @@ def _measured_metric(indicator) -> dict | None:
             "id": f"measurement-{m.pk}",
             "period": {"startDate": _start(m.period_start), "endDate": _end(m.period_end)},
             **_quantity(indicator.unit, m.value),
-            "dimensions": {"measuredBy": m.measured_by, "verified": "true" if m.verified else "false"},
-            "notes": m.note,
+            "dimensions": _dimensions(m),
+            "notes": m.note or (m.method if is_computed(m.source) else ""),
         }
         for m in indicator.accepted_measurements
     ]

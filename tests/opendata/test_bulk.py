@@ -36,6 +36,8 @@ CSV_FILES = [
     "indicators.csv",
     "measurements.csv",
     "organizations.csv",
+    "procedures.csv",
+    "outcome_figures.csv",
 ]
 
 

@@ -26,7 +26,11 @@ def test_every_resource_states_its_bytes_and_sha256(package):
     files = {entry["name"]: entry for entry in listing()}
     resources = {resource["path"]: resource for resource in package["resources"]}
 
-    assert set(resources) == {f"{t.name}.csv" for t in TABLES.values()} | {"ocds-releases.json.gz"}
+    assert set(resources) == {f"{t.name}.csv" for t in TABLES.values()} | {
+        "ocds-releases.json.gz",
+        "procedures.csv",
+        "outcome_figures.csv",
+    }
     for path, resource in resources.items():
         assert resource["bytes"] == files[path]["bytes"], path
         assert resource["hash"] == "sha256:" + files[path]["sha256"], path
@@ -75,5 +79,5 @@ def test_the_package_without_files_still_describes_every_table():
     """The function other code calls (without sizes): the same resources, no bytes or hash."""
     package = datapackage(created="2026-01-01T00:00:00+09:00", base_url="/")
 
-    assert [r["name"] for r in package["resources"]] == [*TABLES, "ocds-releases"]
+    assert [r["name"] for r in package["resources"]] == [*TABLES, "procedures", "outcome_figures", "ocds-releases"]
     assert all("hash" not in r and "bytes" not in r for r in package["resources"])
