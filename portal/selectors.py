@@ -14,6 +14,7 @@ from agreements.selectors import (  # noqa: F401 — VERDICTS is re-exported to 
     zero_budget_counts,
     zero_budget_share,
 )
+from outcomes.models import MunicipalProcedure
 from partnerships.access import access_for
 from partnerships.models import Municipality, Organization
 
@@ -95,8 +96,21 @@ def agreement_sections(*, agreement: Agreement, user) -> dict:
     if not member:
         measurements = measurements.accepted()
     indicators = list(
-        agreement.indicators.select_related("initiative", "reporter")  # named on each indicator
-        .prefetch_related(Prefetch("measurements", queryset=measurements, to_attr="shown_measurements"))
+        agreement.indicators.select_related(
+            "initiative",
+            "reporter",
+            "outcome_link__procedure",  # named on each indicator; the linked procedure
+        )
+        .prefetch_related(
+            Prefetch("measurements", queryset=measurements, to_attr="shown_measurements"),
+            # does the city publish the linked procedure's figures (links to them): one query, only when a
+            # KPI is linked (no procedure loaded: no query)
+            Prefetch(
+                "outcome_link__procedure__municipal_settings",
+                queryset=MunicipalProcedure.objects.filter(municipality_id=agreement.municipality_id),
+                to_attr="city_settings",
+            ),
+        )
         .order_by("code")
     )
     documents = agreement.documents.order_by("-published_on", "id")

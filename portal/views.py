@@ -5,6 +5,7 @@ agreement also see what is theirs."""
 from pathlib import PurePath
 
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_safe
 from agreements.models import Agreement, CooperationField, Party
 from agreements.selectors import stats_get
 from core.templatetags.kyoso import jdate, number
+from outcomes.models import MunicipalProcedure
 from partnerships.models import Municipality, MunicipalityKind, Organization
 
 from . import charts, kpi
@@ -172,6 +174,7 @@ def agreement_detail(request, public_id):
             indicator.latest.shown_attainment = kpi.attainment(indicator, indicator.latest)
         indicator.chart = _kpi_chart(indicator)
         indicator.verdict_label = labels[indicator.verdict]
+        indicator.outcome = kpi.outcome(indicator, member=sections["member"])
     history, history_total = agreement_history(agreement, member=sections["member"])
     context = {
         "agreement": agreement,
@@ -245,7 +248,13 @@ def document_download(request, pk):
 @require_safe
 def municipality_detail(request, code):
     municipality = get_object_or_404(
-        Municipality.objects.select_related("prefecture", "parent_city"),  # named on the page
+        Municipality.objects.select_related("prefecture", "parent_city")  # named on the page
+        # the 「サービスの成果」 link: does it publish any procedure's figures (a subquery, no extra query)
+        .annotate(
+            publishes_outcomes=Exists(
+                MunicipalProcedure.objects.filter(municipality=OuterRef("pk"), publish_figures=True)
+            )
+        ),
         code=code,
     )
     # its own agreements and those it signed as a party (inter-municipal): both cities list them

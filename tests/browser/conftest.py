@@ -129,8 +129,11 @@ def log_in(page, username: str, password: str = "pass-for-tests"):
 # (cut off, or reachable only by scrolling a box sideways), a box that scrolls sideways, or a table squeezed
 # until its cells wrap every one or two characters. Visually hidden text and the skip link are ignored.
 _PHONE_PROBLEMS = """
-() => {
-  const width = window.innerWidth, problems = [], outside = [];
+(screen) => {
+  // the screen's width as the test set it: a page that widens the layout viewport past it (a phone then
+  // zooms the whole page out) grows window.innerWidth too, so that alone would not notice
+  const width = screen || window.innerWidth, problems = [], outside = [];
+  if (window.innerWidth > width + 1) problems.push(`the layout viewport is ${window.innerWidth}px, wider than the ${width}px screen`);
   const name = (el) => {
     const text = (el.innerText || el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
     const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/).filter(Boolean) : [];
@@ -182,7 +185,7 @@ _PHONE_PROBLEMS = """
 
 def phone_problems(page) -> list[str]:
     """What does not fit the screen of the page as it is now (see assert_fits_phone)."""
-    return page.evaluate(_PHONE_PROBLEMS)
+    return page.evaluate(_PHONE_PROBLEMS, (page.viewport_size or {}).get("width"))
 
 
 def assert_fits_phone(page):
