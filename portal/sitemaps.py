@@ -3,7 +3,7 @@
 The sitemap lists the home and search pages, the open-data and publication-policy pages, every
 municipality page with public content (a municipality with a published agreement of its own or as a
 party, and the prefecture of one), every organization with a published agreement, and every published
-agreement — never a record the public cannot see. Up to LIMIT URLs (sitemaps.org's 50,000) it is one
+agreement, and the published outcome figures' pages — never a record the public cannot see. Up to LIMIT URLs (sitemaps.org's 50,000) it is one
 file; beyond, /sitemap.xml becomes a sitemap index of /sitemap-<section>.xml?p=N files. Each section is
 counted once per request and read in one query (tests/portal/test_sitemap.py pins the counts)."""
 
@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from agreements.models import Agreement, Party
+from outcomes.models import MunicipalProcedure
 from partnerships.models import Municipality, MunicipalityKind, Organization
 
 LIMIT = 50_000  # URLs in one sitemap file (sitemaps.org)
@@ -39,7 +40,7 @@ class _Section(Sitemap):
 
 class PageSitemap(_Section):
     def items(self):
-        return ["portal:home", "portal:search", "opendata:index", "portal:publication-policy"]
+        return ["portal:home", "portal:search", "opendata:index", "portal:publication-policy", "portal:outcomes"]
 
     def location(self, item):
         return reverse(item)
@@ -84,11 +85,36 @@ class OrganizationSitemap(_Section):
         return reverse("portal:organization", kwargs={"pk": item.pk})
 
 
+class OutcomeSitemap(_Section):
+    """The published figures (issue 15): each municipality's outcome list and its page of each procedure
+    it publishes, and each such procedure's national comparison — never an unpublished procedure. One
+    query: the published (municipality, procedure) pairs."""
+
+    def items(self):
+        pairs = (
+            MunicipalProcedure.objects.filter(publish_figures=True)
+            .values_list("municipality__code", "procedure__code")
+            .order_by("municipality__code", "procedure__code")
+        )
+        urls, cities, procedures = [], set(), set()
+        for code, procedure in pairs:
+            if code not in cities:
+                cities.add(code)
+                urls.append(reverse("portal:municipality-outcomes", kwargs={"code": code}))
+            urls.append(reverse("portal:municipality-outcome", kwargs={"code": code, "procedure": procedure}))
+            procedures.add(procedure)
+        return urls + [reverse("portal:outcome-comparison", kwargs={"procedure": p}) for p in sorted(procedures)]
+
+    def location(self, item):
+        return item
+
+
 SECTIONS = {
     "pages": PageSitemap,
     "agreements": AgreementSitemap,
     "municipalities": MunicipalitySitemap,
     "organizations": OrganizationSitemap,
+    "outcomes": OutcomeSitemap,
 }
 
 

@@ -60,6 +60,7 @@ def test_the_sitemap_lists_every_public_page_and_nothing_unpublished(public_worl
         f"{HOST}/agreements/",
         f"{HOST}/opendata/",
         f"{HOST}/publication-policy/",
+        f"{HOST}/outcomes/",
         f"{HOST}/agreements/{shown.public_id}/",
         f"{HOST}/municipalities/{city.code}/",
         f"{HOST}/municipalities/{other_city.code}/",  # a party to the published agreement
@@ -125,9 +126,9 @@ def test_robots_txt_allows_the_public_pages_names_the_sitemap_and_keeps_crawlers
 
 # --- query counts ------------------------------------------------------------------------------------
 
-# the single file: a count and a read per section (pages: none); the index: the counts and the latest
-# agreement change; a section page: its count and its read
-PINNED = {"sitemap": 6, "index": 4, "section page": 2}
+# the single file: a count and a read per section (pages: none; outcomes: one read); the index: the counts
+# and the latest agreement change; a section page: its count and its read
+PINNED = {"sitemap": 7, "index": 5, "section page": 2}
 
 
 def count(url) -> int:
@@ -158,3 +159,22 @@ def test_query_counts_are_pinned_and_do_not_grow_with_rows(public_world, city, m
     many = measure()
 
     assert few == many == PINNED
+
+
+def test_published_outcome_figures_are_in_the_sitemap_and_unpublished_ones_are_not(public_world, city, other_city):
+    from outcomes.models import MunicipalProcedure, Procedure
+
+    c12 = Procedure.objects.get(code="C12", municipality__isnull=True)
+    l01 = Procedure.objects.get(code="L01", municipality__isnull=True)
+    MunicipalProcedure.objects.create(municipality=city, procedure=c12, publish_figures=True)
+    MunicipalProcedure.objects.create(municipality=city, procedure=l01, publish_figures=False)
+    MunicipalProcedure.objects.create(municipality=other_city, procedure=l01, standard_days=20)
+
+    locs = set(locations(client_in().get("/sitemap.xml").content))
+
+    assert {
+        f"{HOST}/municipalities/{city.code}/outcomes/",
+        f"{HOST}/municipalities/{city.code}/outcomes/C12/",
+        f"{HOST}/outcomes/C12/",
+    } <= locs
+    assert not any("L01" in loc or f"/municipalities/{other_city.code}/outcomes/" in loc for loc in locs)
