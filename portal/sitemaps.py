@@ -2,10 +2,11 @@
 
 The sitemap lists the home and search pages, the open-data and publication-policy pages, every
 municipality page with public content (a municipality with a published agreement of its own or as a
-party, and the prefecture of one), every organization with a published agreement, and every published
-agreement, and the published outcome figures' pages — never a record the public cannot see. Up to LIMIT URLs (sitemaps.org's 50,000) it is one
-file; beyond, /sitemap.xml becomes a sitemap index of /sitemap-<section>.xml?p=N files. Each section is
-counted once per request and read in one query (tests/portal/test_sitemap.py pins the counts)."""
+party, and the prefecture of one), every organization with a published agreement, every published
+agreement, and the pages of the published outcome figures — never a record the public cannot see. Up
+to LIMIT URLs (sitemaps.org's 50,000) it is one file; beyond, /sitemap.xml becomes a sitemap index of
+/sitemap-<section>.xml?p=N files. Each section is counted once per request and read in one query
+(tests/portal/test_sitemap.py pins the counts)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
