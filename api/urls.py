@@ -19,6 +19,7 @@ from .views.imports import ImportJobViewSet
 from .views.ocds import RecordPackageView, ReleasePackageView, ReleaseView, SchemaFileView, SchemaIndexView
 from .views.outcome_evidence import OutcomeComparisonView, OutcomeEffectView
 from .views.outcome_imports import CaseImportJobDetailView, CaseImportJobListView
+from .views.outcome_links import OutcomeLinkView
 from .views.outcome_references import ReferenceFigureListView
 from .views.outcomes import OutcomeListView, ProcedureListView
 from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
@@ -58,6 +59,7 @@ urlpatterns = [
     path("outcomes/imports/", CaseImportJobListView.as_view(), name="outcome-imports"),
     path("outcomes/imports/<int:pk>/", CaseImportJobDetailView.as_view(), name="outcome-import"),
     path("procedures/", ProcedureListView.as_view(), name="procedures"),
+    path("indicators/<int:indicator>/outcome-link/", OutcomeLinkView.as_view(), name="indicator-outcome-link"),
     path("agreements/<str:agreement_public_id>/parties/", parties, name="agreement-parties"),
     path("agreements/<str:agreement_public_id>/parties/<int:pk>/", party, name="agreement-party"),
     path(

@@ -365,6 +365,20 @@ SHARES = {
     StandardIndicator.CORRECTION_SHARE,
 }
 PERCENT_UNITS = {"%", "％", "パーセント", "percent"}
+# The units a KPI may have to be linked to each standard indicator (compared as ``unit.strip().lower()``,
+# as ``_measurement_value`` does; docs/guide-outcomes.md). A share in a percent unit is given ×100, in a
+# ratio unit as it is (0–1); a satisfaction mean is a score from 1 to 5.
+DAY_UNITS = ("日", "日間", "営業日", "days", "day", "business days", "working days")
+RATIO_UNITS = ("割合", "比率", "ratio")
+SCORE_UNITS = ("点", "点（5段階）", "点(5段階)", "score", "points", "-", "－")
+LINKABLE_UNITS = {
+    StandardIndicator.MEDIAN_DAYS: DAY_UNITS,
+    StandardIndicator.P90_DAYS: DAY_UNITS,
+    StandardIndicator.WITHIN_STANDARD_SHARE: ("%", "％", "パーセント", "percent", *RATIO_UNITS),
+    StandardIndicator.ONLINE_SHARE: ("%", "％", "パーセント", "percent", *RATIO_UNITS),
+    StandardIndicator.CORRECTION_SHARE: ("%", "％", "パーセント", "percent", *RATIO_UNITS),
+    StandardIndicator.SATISFACTION_MEAN: SCORE_UNITS,
+}
 
 
 def _procedure_ids(procedures) -> set[int] | None:
@@ -467,6 +481,9 @@ def indicator_link_save(*, indicator, procedure, kind: str, period: str = Period
     require_officer(by, municipality.pk, Role.EDITOR)
     if procedure.municipality_id not in (None, municipality.pk):
         raise ValidationError({"procedure": _("This procedure belongs to another municipality.")})
+    unit_suits_indicator(unit=indicator.unit, kind=kind)
+    # the KPI's row locked: two editors linking it at once are served one after the other (one link per KPI)
+    type(indicator).objects.select_for_update().filter(pk=indicator.pk).first()
     link = IndicatorLink.objects.filter(indicator=indicator).first() or IndicatorLink(indicator=indicator)
     link.procedure, link.kind, link.period = procedure, kind, period
     link.full_clean()
@@ -474,6 +491,25 @@ def indicator_link_save(*, indicator, procedure, kind: str, period: str = Period
     link.save()
     linked_measurements_update(municipality=municipality, procedures=[procedure.pk])
     return link
+
+
+def unit_suits_indicator(*, unit: str, kind: str) -> None:
+    """The one unit rule of a linked KPI: its unit must suit the standard indicator (``LINKABLE_UNITS``),
+    else ``ValidationError`` on ``kind`` telling the officer what to change. An unknown kind is left to
+    the model's validation."""
+    accepted = LINKABLE_UNITS.get(kind)
+    if accepted is None or (unit or "").strip().lower() in accepted:
+        return
+    shown = [f"{u}（0〜1）" if u in RATIO_UNITS else u for u in accepted if u not in ("-", "－", "day")]
+    message = _(
+        "The unit “%(unit)s” does not suit %(indicator)s. Change the KPI's unit on the agreement page to one "
+        "of %(accepted)s, or choose another standard indicator."
+    ) % {
+        "unit": (unit or "").strip() or "—",
+        "indicator": StandardIndicator(kind).label,
+        "accepted": " / ".join(shown),
+    }
+    raise ValidationError({"kind": message})
 
 
 @transaction.atomic

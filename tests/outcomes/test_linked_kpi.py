@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from agreements.choices import MeasuredBy, ReviewStatus
 from agreements.models import Measurement
 from outcomes.choices import PeriodKind, StandardIndicator
-from outcomes.models import MunicipalProcedure, Procedure
+from outcomes.models import IndicatorLink, MunicipalProcedure, Procedure
 from outcomes.services import COMPUTED_SOURCE, figures_recompute, indicator_link_save
 from tests.factories import AgreementFactory, MeasurementFactory, OutcomeIndicatorFactory
 
@@ -116,3 +117,73 @@ def test_only_editors_of_the_municipality_link(cases, kpi, l01, viewer, other_ed
     )
     with pytest.raises(ValidationError):
         indicator_link_save(indicator=kpi, procedure=foreign, kind=StandardIndicator.MEDIAN_DAYS, by=None)
+
+
+# --- the unit rule: the KPI's unit must suit the standard indicator ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        ("日", StandardIndicator.MEDIAN_DAYS),
+        (" 営業日 ", StandardIndicator.P90_DAYS),
+        ("Days", StandardIndicator.MEDIAN_DAYS),
+        ("％", StandardIndicator.WITHIN_STANDARD_SHARE),
+        ("割合", StandardIndicator.CORRECTION_SHARE),
+        ("点", StandardIndicator.SATISFACTION_MEAN),
+        ("-", StandardIndicator.SATISFACTION_MEAN),
+    ],
+)
+def test_a_unit_that_suits_the_indicator_is_linked(cases, kpi, l01, editor, unit, kind):
+    kpi.unit = unit
+    kpi.save()
+    link = indicator_link_save(indicator=kpi, procedure=l01, kind=kind, by=editor)
+    assert link.pk and link.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind", "accepted"),
+    [
+        ("%", StandardIndicator.MEDIAN_DAYS, "営業日"),
+        ("か月", StandardIndicator.P90_DAYS, "営業日"),
+        ("日", StandardIndicator.ONLINE_SHARE, "割合（0〜1）"),
+        ("件", StandardIndicator.CORRECTION_SHARE, "％"),
+        ("%", StandardIndicator.SATISFACTION_MEAN, "点"),
+    ],
+)
+def test_a_unit_that_does_not_suit_is_refused_and_nothing_is_saved(cases, kpi, l01, editor, unit, kind, accepted):
+    kpi.unit = unit
+    kpi.save()
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        indicator_link_save(indicator=kpi, procedure=l01, kind=kind, by=editor)
+    (message,) = refused.value.message_dict["kind"]
+    assert f"“{unit}” does not suit {StandardIndicator(kind).label}" in message
+    assert "Change the KPI's unit" in message and accepted in message
+    assert "lower" not in message and "higher" not in message  # says nothing of the direction
+    assert not IndicatorLink.objects.exists()
+    assert not Measurement.objects.filter(indicator=kpi).exists()
+
+
+def test_a_refused_unit_leaves_an_existing_link_as_it_was(cases, kpi, l01, editor):
+    indicator_link_save(indicator=kpi, procedure=l01, kind=StandardIndicator.MEDIAN_DAYS, by=editor)
+    with pytest.raises(ValidationError):
+        indicator_link_save(indicator=kpi, procedure=l01, kind=StandardIndicator.ONLINE_SHARE, by=editor)
+    assert IndicatorLink.objects.get(indicator=kpi).kind == StandardIndicator.MEDIAN_DAYS
+    assert Measurement.objects.get(indicator=kpi).value == Decimal("6.5")
+
+
+def test_a_share_as_a_ratio_is_not_multiplied(cases, kpi, l01, editor):
+    kpi.unit = "割合"
+    kpi.save()
+    indicator_link_save(indicator=kpi, procedure=l01, kind=StandardIndicator.ONLINE_SHARE, by=editor)
+    assert Measurement.objects.get(indicator=kpi).value == Decimal("0.4")  # 12 of 30 online
+
+
+def test_another_municipalitys_procedure_is_refused_before_the_unit(cases, kpi, other_city, editor):
+    foreign = Procedure.objects.create(code="X-8", name="他市の手続", municipality=other_city)
+    kpi.unit = "件"
+    kpi.save()
+    with pytest.raises(ValidationError) as refused:
+        indicator_link_save(indicator=kpi, procedure=foreign, kind=StandardIndicator.MEDIAN_DAYS, by=editor)
+    assert set(refused.value.message_dict) == {"procedure"}
+    assert not IndicatorLink.objects.exists()
