@@ -8,16 +8,21 @@ closed days (``ClosedDay``, e.g. a municipal holiday).
 補正依頼日 < d ≤ 補正完了日 (waiting for the applicant's correction does not count). **Calendar days**
 = 処分日 − 受付日.
 
-Speed: each year's national business days are counted once per process into a cumulative array
-(business days among the year's first i days, by ordinal), so the business days of an interval
-are two array lookups (plus one per whole year in between); a city's closed days that fall on national
-business days are a sorted tuple, two binary searches. A case costs a few microseconds.
+Speed — one implementation, a **running count**: ``BusinessCalendar.count(day)`` is the number of the
+city's business days from a fixed origin through ``day`` (the origin is arbitrary, only differences
+mean anything), so the business days d with a < d ≤ b are ``count(b) − count(a)``. The national part is
+counted once per process and year into a cumulative array (business days among the year's first i
+days) plus the year's offset from the origin year (each year's total added once), so ``count`` is two
+lookups; a city's closed days that fall on national business days are a sorted tuple, one binary
+search. ``days_from_counts`` applies the 処理日数 rule to four counts: ``processing_days`` uses it, and so
+does the case import (outcomes/casefile.py), which looks up each distinct date's count once per file.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import threading
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -62,27 +67,54 @@ def _year(year: int) -> tuple[int, array]:
     return built
 
 
-def _through(day: datetime.date) -> int:
-    """National business days from 1 January of ``day``'s year through ``day``."""
-    base, prefix = _years.get(day.year) or _year(day.year)
-    return prefix[day.toordinal() - base]
+# The offset of each year's counts from the origin year (the first year asked in this process): year Y's
+# count of a day = _offsets[Y] + its cumulative array's value. Built outwards from the origin, a year
+# at a time, so that an offset never changes once given.
+_offsets: dict[int, int] = {}
+
+
+_offsets_lock = threading.Lock()  # the origin is chosen once, whichever thread asks first
+
+
+def _offset(year: int) -> int:
+    with _offsets_lock:
+        return _offset_locked(year)
+
+
+def _offset_locked(year: int) -> int:
+    offset = _offsets.get(year)
+    if offset is not None:
+        return offset
+    if not _offsets:
+        _offsets[year] = 0
+        return 0
+    if year > max(_offsets):
+        for y in range(max(_offsets) + 1, year + 1):
+            _offsets[y] = _offsets[y - 1] + _year(y - 1)[1][-1]
+    else:
+        for y in range(min(_offsets) - 1, year - 1, -1):
+            _offsets[y] = _offsets[y + 1] - _year(y)[1][-1]
+    return _offsets[year]
+
+
+def national_count(day: datetime.date) -> int:
+    """The running count of national business days through ``day`` (from the process's origin):
+    national_business_days(a, b) == national_count(b) − national_count(a)."""
+    year = day.year
+    offset = _offsets.get(year)
+    if offset is None:
+        if not FIRST_DAY <= day <= LAST_DAY:
+            _check(day)
+        offset = _offset(year)
+    base, prefix = _years.get(year) or _year(year)
+    return offset + prefix[day.toordinal() - base]
 
 
 def national_business_days(after: datetime.date, until: datetime.date) -> int:
-    """National business days d with after < d ≤ until: two lookups, plus whole years in between."""
+    """National business days d with after < d ≤ until (0 when until ≤ after): two running counts."""
     if until <= after:
         return 0
-    if after.year == until.year:
-        if not FIRST_DAY.year <= after.year <= LAST_DAY.year:
-            _check(after)
-        base, prefix = _years.get(after.year) or _year(after.year)
-        return prefix[until.toordinal() - base] - prefix[after.toordinal() - base]
-    _check(after)
-    _check(until)
-    count = _year(after.year)[1][-1] - _through(after) + _through(until)
-    for year in range(after.year + 1, until.year):
-        count += _year(year)[1][-1]
-    return count
+    return national_count(until) - national_count(after)
 
 
 def is_national_business_day(day: datetime.date) -> bool:
@@ -91,9 +123,18 @@ def is_national_business_day(day: datetime.date) -> bool:
     return national_business_days(day - datetime.timedelta(days=1), day) == 1
 
 
+def days_from_counts(received: int, decided: int, requested: int | None = None, done: int | None = None) -> int:
+    """処理日数 from the running counts (``BusinessCalendar.count``) of its four dates: the business days in
+    (受付日, 処分日] less those in (補正依頼日, 補正完了日] — the rule, in this one place."""
+    if requested is None or done is None:
+        return decided - received
+    return decided - received - (done - requested)
+
+
 class BusinessCalendar:
     """The business days of one city: the national ones less the city's closed days. Build one per city
-    and import (or read ``for_closed_days``, cached) and call ``processing_days`` for each case."""
+    and import (or read ``for_closed_days``, cached) and call ``processing_days`` for each case — or
+    ``count`` once per distinct date and ``days_from_counts`` per case, as the import does."""
 
     __slots__ = ("_closed",)
 
@@ -101,16 +142,21 @@ class BusinessCalendar:
         # Only closed days that would otherwise be business days change a count.
         self._closed = tuple(sorted({d for d in closed if FIRST_DAY <= d <= LAST_DAY and is_national_business_day(d)}))
 
+    def count(self, day: datetime.date) -> int:
+        """The running count of the city's business days through ``day`` (from an arbitrary origin, the
+        same for every calendar of the process): business_days(a, b) == count(b) − count(a) for a ≤ b."""
+        if self._closed:
+            return national_count(day) - bisect_right(self._closed, day)
+        return national_count(day)
+
     def is_business_day(self, day: datetime.date) -> bool:
-        return is_national_business_day(day) and not self._closed_between(day - datetime.timedelta(days=1), day)
+        return self.count(day) - self.count(day - datetime.timedelta(days=1)) == 1
 
     def business_days(self, after: datetime.date, until: datetime.date) -> int:
         """The business days d with after < d ≤ until (0 when until ≤ after)."""
-        national = national_business_days(after, until)
-        return national - self._closed_between(after, until) if self._closed and until > after else national
-
-    def _closed_between(self, after, until) -> int:
-        return bisect_right(self._closed, until) - bisect_right(self._closed, after)
+        if until <= after:
+            return 0
+        return self.count(until) - self.count(after)
 
     def processing_days(
         self,
@@ -121,10 +167,10 @@ class BusinessCalendar:
     ) -> int:
         """処理日数: business days in (received, decided] less those in (correction_requested,
         correction_done]. The caller has checked the order of the dates (casefile.py)."""
-        days = self.business_days(received, decided)
-        if correction_requested is not None and correction_done is not None:
-            days -= self.business_days(correction_requested, correction_done)
-        return days
+        count = self.count
+        if correction_requested is None or correction_done is None:
+            return days_from_counts(count(received), count(decided))
+        return days_from_counts(count(received), count(decided), count(correction_requested), count(correction_done))
 
 
 @functools.lru_cache(maxsize=64)

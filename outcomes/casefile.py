@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from imports.japanese_dates import DateError, parse_date
 from imports.reading import FileFormatError, TooManyRowsError, cell_text, not_text_error, text_lines, xlsx_table
 
-from .calendar import FIRST_DAY, BusinessCalendar
+from .calendar import FIRST_DAY, BusinessCalendar, days_from_counts
 from .choices import CHANNEL_WORDS
 from .models import CODE_PATTERN
 from .personal import (
@@ -267,8 +267,8 @@ class CaseChecker:
     ({CODE: days}) and ``ignored_columns``.
 
     Fast for the usual row: one join of the cells serves the blank, ASCII and personal-data tests;
-    dates are read once per distinct text with their running business-day count (so 処理日数 is two
-    subtractions); the key is an HMAC copied from one keyed object."""
+    dates are read once per distinct text with their running business-day count (``BusinessCalendar.count``;
+    処理日数 is ``days_from_counts`` of the counts); the key is an HMAC copied from one keyed object."""
 
     def __init__(self, headers, *, today, known: dict[str, int], calendar: BusinessCalendar, municipality_code: str):
         self.today = today
@@ -291,7 +291,6 @@ class CaseChecker:
         self.get: dict[str, str | None] = {}
         self._read_headers()
         self._dates: dict[str, tuple | str] = {}
-        self._anchor: datetime.date | None = None
 
     def _read_headers(self):
         columns: dict[str, str] = {}
@@ -316,8 +315,8 @@ class CaseChecker:
     # -- dates ---------------------------------------------------------------------------------------------
 
     def _date(self, text: str):
-        """(ISO text, ordinal, running count of the city's business days) or the message of why not; read
-        once per distinct text. The running count: business_days(a, b) == count(b) − count(a)."""
+        """(ISO text, ordinal, ``BusinessCalendar.count`` of the day) or the message of why not; read once
+        per distinct text. 処理日数 is then ``calendar.days_from_counts`` of the four counts."""
         value = _Dates._parse(text)
         if isinstance(value, datetime.date):
             if value < FIRST_DAY:
@@ -325,11 +324,7 @@ class CaseChecker:
             elif value > self.today:
                 value = _("in the future: only decided cases can be imported.")
             else:
-                if self._anchor is None:
-                    self._anchor = value
-                anchor, business = self._anchor, self.calendar.business_days
-                count = business(anchor, value) if value >= anchor else -business(value, anchor)
-                value = (value.isoformat(), value.toordinal(), count)
+                value = (value.isoformat(), value.toordinal(), self.calendar.count(value))
         if len(self._dates) >= MAX_DATE_TEXTS:  # a file of distinct odd texts must not grow the memo without end
             self._dates.clear()
         self._dates[text] = value
@@ -357,6 +352,7 @@ class CaseChecker:
         h_req, h_done, h_channel, h_sat = get[REQUESTED], get[DONE], get[CHANNEL], get[SATISFACTION]
         h_name, h_days = get[NAME], get[STANDARD_DAYS]
         dates, date = self._dates, self._date
+        from_counts = days_from_counts
         known, code_ok = self.known, _CODE.match
         copy = self.keyed.copy
         channels = {word.lower(): str(value.value) for word, value in CHANNEL_WORDS.items()}
@@ -468,10 +464,11 @@ class CaseChecker:
             if standard_days is not None:
                 self.standard_days[upper] = standard_days
             used_add(upper)
-            days = decided[2] - received[2]
             if requested:
-                days -= done[2] - requested[2]
+                days = from_counts(received[2], decided[2], requested[2], done[2])
                 requested, done = requested[0], done[0]
+            else:
+                days = from_counts(received[2], decided[2])
             yield (
                 number,
                 row_key,

@@ -13,6 +13,12 @@ cities, so that every outcome page and API has something to show.
   median 処理日数 about 20 business days before, 14 in the first three months, 9 after — with more
   online applications and fewer corrections. The comparison cities stay flat; L01 is flat everywhere.
 - **Settings**: each city's 標準処理期間 for both procedures and which figures it publishes.
+- **Linked KPIs**: when the demo agreements are loaded (``load_demo``), 四條畷市's KPIs of
+  「保育所入所申請のオンライン化」 are linked to the standard indicators — KPI-1 to (C12, median 処理日数,
+  month), KPI-2 to (C12, online share, month) — so their values are computed from the figures, and the
+  before/after and the difference-in-differences (``outcomes.evidence``) have a KPI to show: with the
+  comparison cities flat, the estimate is about −10 business days. Without the demo agreements nothing is
+  linked.
 - **Deterministic** (one seeded random generator per city) and **idempotent**: a city whose first demo
   case is present is not imported again; the settings are put back to the demo's each time.
 """
@@ -24,7 +30,7 @@ import datetime
 import io
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,12 +38,14 @@ from django.utils import timezone
 from agreements.demo import DemoPrerequisiteError
 from agreements.demo.people import DAITO, KAGA, SHIJONAWATE
 from agreements.demo.timeline import Timeline, add_months
+from agreements.models import OutcomeIndicator
 from partnerships.models import Municipality
 
 from .calendar import BusinessCalendar
 from .casefile import case_key_hasher
+from .choices import PeriodKind, StandardIndicator
 from .models import Case, Procedure
-from .services import cases_import
+from .services import cases_import, indicator_link_save
 from .settings_services import procedure_settings_save
 
 DEMO_PREFIX = "DEMO-"
@@ -117,6 +125,12 @@ SEASON = {4: 0.9, 5: 0.8, 6: 0.8, 7: 0.8, 8: 0.8, 9: 0.9, 10: 1.8, 11: 1.6, 12: 
 # 四條畷市's C12 after the initiative: (months from its start, median, online share, correction share, satisfaction)
 AFTER = ((0, 14, 0.45, 0.20, 3.7), (3, 9, 0.65, 0.12, 4.1))
 BEFORE_SATISFACTION = 3.2
+# 四條畷市's demo initiative and the standard indicators its KPIs are linked to (code → indicator, period).
+INITIATIVE_TITLE = "保育所入所申請のオンライン化"
+LINKS = {
+    "KPI-1": (StandardIndicator.MEDIAN_DAYS, PeriodKind.MONTH),
+    "KPI-2": (StandardIndicator.ONLINE_SHARE, PeriodKind.MONTH),
+}
 
 
 @dataclass
@@ -125,6 +139,7 @@ class DemoOutcomeReport:
     imported: list[str]  # codes of the cities whose cases were imported by this run
     cases: int  # demo cases present afterwards
     initiative_start: datetime.date
+    linked: list[str] = field(default_factory=list)  # the KPIs linked (none without the demo agreements)
 
 
 def initiative_start(timeline: Timeline) -> datetime.date:
@@ -177,7 +192,22 @@ def load_outcome_demo(*, today: datetime.date | None = None) -> DemoOutcomeRepor
         cases_import(municipality=municipality, name="demo.csv", source=data, by=None, today=today)
         imported.append(city.code)
     count = Case.objects.filter(municipality__in=municipalities.values()).count()
-    return DemoOutcomeReport([c.code for c in CITIES], imported, count, initiative_start(timeline))
+    linked = link_demo_indicators(municipalities[SHIJONAWATE], procedures[CHILDCARE])
+    return DemoOutcomeReport([c.code for c in CITIES], imported, count, initiative_start(timeline), linked)
+
+
+def link_demo_indicators(municipality, procedure) -> list[str]:
+    """Link 四條畷市's KPIs of the demo initiative to C12's standard indicators (as the system): their values
+    are computed at once. The codes linked; none when the demo agreements are not loaded."""
+    indicators = OutcomeIndicator.objects.filter(
+        agreement__municipality=municipality, initiative__title=INITIATIVE_TITLE, code__in=list(LINKS)
+    ).select_related("agreement__municipality")
+    linked = []
+    for indicator in indicators.order_by("code"):
+        kind, period = LINKS[indicator.code]
+        indicator_link_save(indicator=indicator, procedure=procedure, kind=kind, period=period, by=None)
+        linked.append(indicator.code)
+    return linked
 
 
 def _municipalities() -> dict[str, Municipality]:

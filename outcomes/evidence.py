@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
@@ -51,6 +52,8 @@ BOOTSTRAP_RESAMPLES = 9_999
 BOOTSTRAP_METHOD = "percentile"
 CONFIDENCE = 0.95
 SEED = 20250401
+BOOTSTRAP_LARGE = 5_000
+BOOTSTRAP_RESAMPLES_LARGE = 1_999
 BOOTSTRAP_BATCH_VALUES = 2_000_000  # resampled values held at once (16 MB of floats per side)
 
 # Difference-in-differences: the months of figures used around the start (month of 処分日), the fewest
@@ -65,8 +68,8 @@ MIN_CONTROL_POST_MONTHS = 3
 MIN_CONTROLS = 2
 # At most this many comparison municipalities enter the model (those with the most months), and this many
 # placebo fits are run: the model's dummies grow with the municipalities (1,741 would not fit in memory).
-MAX_CONTROLS = 100
-MAX_PLACEBOS = 20
+MAX_CONTROLS = 50
+MAX_PLACEBOS = 10
 # Fewer clusters than this: cluster-robust standard errors are said to be unreliable.
 FEW_CLUSTERS = 30
 # The pre-trend check: the difference of linear slopes before the start is flagged below this p-value.
@@ -417,18 +420,26 @@ def _medians_difference(before, after, axis=-1):
     return np.median(after, axis=axis) - np.median(before, axis=axis)
 
 
+def bootstrap_resamples(before: list[int], after: list[int]) -> int:
+    """BOOTSTRAP_RESAMPLES, or BOOTSTRAP_RESAMPLES_LARGE when a side has more than BOOTSTRAP_LARGE cases
+    (the time grows with cases × resamples; with that many cases the interval is narrow and stable)."""
+    return BOOTSTRAP_RESAMPLES if max(len(before), len(after)) <= BOOTSTRAP_LARGE else BOOTSTRAP_RESAMPLES_LARGE
+
+
 def bootstrap_interval(before: list[int], after: list[int]) -> tuple[Decimal, Decimal]:
     """The bootstrap 95 % interval of median(after) − median(before): the two samples resampled
-    independently (``scipy.stats.bootstrap``, BOOTSTRAP_RESAMPLES resamples, percentile method, fixed
+    independently (``scipy.stats.bootstrap``, ``bootstrap_resamples`` resamples, percentile method, fixed
     seed: the same data always give the same interval)."""
     from scipy import stats
 
+    # whole days: small integers make the resampled medians (numpy's partition) twice as fast as floats
+    dtype = np.int16 if max(max(before), max(after)) < 2**15 else np.int64
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a degenerate distribution (all medians equal) is a valid answer here
         result = stats.bootstrap(
-            (np.asarray(before, dtype=float), np.asarray(after, dtype=float)),
+            (np.asarray(before, dtype=dtype), np.asarray(after, dtype=dtype)),
             _medians_difference,
-            n_resamples=BOOTSTRAP_RESAMPLES,
+            n_resamples=bootstrap_resamples(before, after),
             vectorized=True,
             paired=False,
             confidence_level=CONFIDENCE,
@@ -450,22 +461,50 @@ def _side(start, end, days: list[int], standard_days, *, threshold, public: bool
     return Side(start, end, n, _round(median(sorted(days)), DAYS) if n else None, within, False)
 
 
+def _before_after_method(resamples: int) -> str:
+    return _(
+        "Cases by date received: the 12 months before the start against up to 12 months from it; only "
+        "cases already decided. Difference of the median processing days (after − before), business days; "
+        "bootstrap 95%% interval: %(resamples)s resamples of each side independently, percentile method, "
+        "fixed seed (SciPy)."
+    ) % {"resamples": f"{resamples:,}"}
+
+
+def _cached(kind: str, indicator, public: bool, compute):
+    """An effect computed once per state: keyed by the procedure's version (``figures_changed``), the
+    KPI, its link and start, the view and the language; kept CACHE_SECONDS at most."""
+    link, start = _link_of(indicator), _start_of(indicator)
+    if link is None or start is None:
+        return compute()  # nothing to compute: the reasons only
+    key = (
+        f"outcomes:{kind}:{_version(link.procedure_id)}:{indicator.pk}:{link.procedure_id}:{link.kind}:"
+        f"{start.isoformat()}:{int(public)}:{translation.get_language()}"
+    )
+    result = cache.get(key)
+    if result is None:
+        result = compute()
+        cache.set(key, result, CACHE_SECONDS)
+    result.indicator = indicator
+    if hasattr(result, "link"):
+        result.link = link
+    return result
+
+
 def before_after(*, indicator, public=True) -> BeforeAfter:
     """The KPI's municipality and linked procedure, before and after its initiative's start: the cases
     received in the WINDOW_MONTHS before the start against those received from the start for up to
     WINDOW_MONTHS, as far as the case records go (only decided cases are recorded). The difference of
     the median 処理日数 (after − before) with a bootstrap 95 % interval, and the change of the share within
     the 標準処理期間. ``public``: a side with fewer cases than the municipality's small-number threshold
-    is withheld, and nothing is computed from it."""
+    is withheld, and nothing is computed from it. Cached (``_cached``)."""
+    return _cached("before-after", indicator, public, lambda: _before_after(indicator, public))
+
+
+def _before_after(indicator, public: bool) -> BeforeAfter:
     link = _link_of(indicator)
     start = _start_of(indicator)
     result = BeforeAfter(indicator, link, start, None, None, None, None, None, False, [])
-    result.method = _(
-        "Cases by date received: the 12 months before the start against up to 12 months from it; only "
-        "cases already decided. Difference of the median processing days (after − before), business days; "
-        "bootstrap 95%% interval: %(resamples)s resamples of each side independently, percentile method, "
-        "fixed seed (SciPy)."
-    ) % {"resamples": f"{BOOTSTRAP_RESAMPLES:,}"}
+    result.method = _before_after_method(BOOTSTRAP_RESAMPLES)
     if link is None:
         result.reasons.append(_("This KPI is not linked to a procedure."))
         return result
@@ -519,6 +558,8 @@ def before_after(*, indicator, public=True) -> BeforeAfter:
     result.supported = True
     result.difference = result.after.median_days - result.before.median_days
     result.interval = bootstrap_interval(before, after)
+    result.resamples = bootstrap_resamples(before, after)
+    result.method = _before_after_method(result.resamples)
     if result.before.within_standard_share is not None and result.after.within_standard_share is not None:
         result.share_change = result.after.within_standard_share - result.before.within_standard_share
     result.caveats = [
@@ -635,6 +676,12 @@ def _controls(link, municipality, start, first, last) -> list[Municipality]:
 
 
 def did_estimate(*, indicator, public=True) -> DidEstimate:
+    """A difference-in-differences estimate of the initiative's effect (see ``_did_estimate``). Cached
+    (``_cached``)."""
+    return _cached("did", indicator, public, lambda: _did_estimate(indicator, public))
+
+
+def _did_estimate(indicator, public: bool) -> DidEstimate:
     """A difference-in-differences estimate of the initiative's effect on the monthly median 処理日数 of
     the KPI's municipality and linked procedure, against the municipalities publishing the same
     procedure without such an initiative (``_controls``), over the DID_MONTHS_BEFORE months before the
@@ -728,13 +775,19 @@ def _trend(treated: dict, controls: list[dict], first, last) -> list[TrendPoint]
 FORMULA = "y ~ treated_post + C(city) + C(month)"
 
 
-def _ols(frame, formula: str, cov_type: str):
+def _ols(frame, formula: str, *cov_types: str) -> list:
+    """OLS fits of one model (QR: the dummies make the SVD of the default pseudo-inverse slow), one for
+    each of ``cov_types`` ("cluster": by municipality; t-distribution throughout)."""
     import statsmodels.formula.api as smf
 
-    cov_kwds = {"groups": frame["city"].factorize()[0]} if cov_type == "cluster" else {}
+    model = smf.ols(formula, data=frame)
+    results = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return smf.ols(formula, data=frame).fit(cov_type=cov_type, cov_kwds=cov_kwds, use_t=True)
+        for cov_type in cov_types:
+            kwds = {"cov_kwds": {"groups": frame["city"].factorize()[0]}} if cov_type == "cluster" else {}
+            results.append(model.fit(method="qr", cov_type=cov_type, use_t=True, **kwds))
+    return results
 
 
 def _fit(result: DidEstimate, municipality, treated: dict, controls: dict, start_month, post_from) -> None:
@@ -752,7 +805,7 @@ def _fit(result: DidEstimate, municipality, treated: dict, controls: dict, start
     frame["post"] = (frame["month"] >= post_from).astype(int)
     frame["treated_post"] = frame["treated"] * frame["post"]
     frame["month"] = frame["month"].map(lambda d: d.isoformat())
-    fits = [_ols(frame, FORMULA, "cluster"), _ols(frame, FORMULA, "HC1")]
+    fits = _ols(frame, FORMULA, "cluster", "HC1")
     estimate = fits[0].params["treated_post"]
     intervals = [fit.conf_int(alpha=1 - CONFIDENCE).loc["treated_post"] for fit in fits]
     low, high = min(i.iloc[0] for i in intervals), max(i.iloc[1] for i in intervals)
@@ -794,7 +847,7 @@ def _placebos(result: DidEstimate, controls) -> None:
         if frame["treated_post"].sum() == 0:
             continue
         try:
-            estimate = _ols(frame, FORMULA, "nonrobust").params["treated_post"]
+            estimate = _ols(frame, FORMULA, "nonrobust")[0].params["treated_post"]
         except (ValueError, np.linalg.LinAlgError):
             continue
         if np.isfinite(estimate):
@@ -821,7 +874,7 @@ def _pre_trend(result: DidEstimate, pre) -> None:
     pre["t_treated"] = pre["month"].map(index) * pre["treated"]
     formula = "y ~ t_treated + C(city) + C(month)"
     try:
-        fits = [_ols(pre, formula, "cluster"), _ols(pre, formula, "HC1")]
+        fits = _ols(pre, formula, "cluster", "HC1")
     except (ValueError, np.linalg.LinAlgError):
         return
     slope = fits[0].params.get("t_treated")

@@ -410,7 +410,7 @@ def figures_recompute(*, municipality, procedures=None, today: datetime.date | N
     ]
     OutcomeFigure.objects.bulk_create(figures, batch_size=1_000)
     linked_measurements_update(municipality=municipality, procedures=ids)
-    transaction.on_commit(figures_changed)  # the cached comparisons across municipalities
+    transaction.on_commit(lambda: figures_changed(procedures=ids))  # the cached comparisons and effects
     return len(figures)
 
 

@@ -57,7 +57,8 @@ def procedure_settings_save(
         setting.full_clean()
         setting._history_user = by
         setting.save()
-        transaction.on_commit(figures_changed)  # the cached comparisons across municipalities
+        # the cached comparisons and effects of this procedure
+        transaction.on_commit(lambda: figures_changed(procedures=[procedure.pk]))
     if new_days:
         figures_recompute(municipality=municipality, procedures=[procedure])
     return setting

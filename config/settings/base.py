@@ -1,7 +1,14 @@
 """Settings shared by every environment. Values that differ per deployment come from the environment."""
 
 import datetime
+import os
 from pathlib import Path
+
+# One BLAS thread per process, set before numpy loads (outcomes/evidence.py): the difference-in-differences'
+# small regressions took 25–70 s with a thread per core fighting the web and Celery processes, 2.6 s with one
+# (measured at national scale, docs/outcomes.md). A deployment may still set its own value.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 import environ
 from celery.schedules import crontab

@@ -117,3 +117,33 @@ def test_across_several_years_equals_counting_day_by_day():
 def test_dates_outside_the_calendar_are_refused():
     with pytest.raises(OutOfRange):
         processing_days(D(1980, 1, 4), D(1980, 2, 1))
+
+
+def test_running_count_differences_are_business_days():
+    """One implementation: business_days(a, b) == count(b) − count(a) for any a ≤ b, across years and with
+    closed days; the count of two calendars differs only by the closed days up to the date."""
+    from outcomes.calendar import days_from_counts
+
+    rng = random.Random(6)
+    closed = frozenset({D(2024, 6, 3), D(2025, 11, 4)})
+    city, national = BusinessCalendar(closed), BusinessCalendar()
+    for _ in range(200):
+        a = D(2021, 1, 1) + datetime.timedelta(days=rng.randrange(0, 2000))
+        b = a + datetime.timedelta(days=rng.randrange(0, 900))
+        assert city.business_days(a, b) == city.count(b) - city.count(a)
+        assert national.count(b) - city.count(b) == sum(1 for d in closed if d <= b)
+        q = a + datetime.timedelta(days=rng.randrange(0, (b - a).days + 1))
+        c = q + datetime.timedelta(days=rng.randrange(0, (b - q).days + 1))
+        counts = city.count(a), city.count(b), city.count(q), city.count(c)
+        assert days_from_counts(*counts) == city.processing_days(a, b, q, c)
+        assert days_from_counts(*counts[:2]) == city.processing_days(a, b)
+
+
+def test_the_count_reaches_back_and_forth_from_any_first_year():
+    """The running count is built outwards from the first year asked: a year before it and a year after
+    give the same differences as the day-by-day count of the years between."""
+    calendar = BusinessCalendar()
+    early, late = D(1995, 3, 1), D(2031, 3, 1)
+    assert calendar.count(late) - calendar.count(early) == calendar.business_days(early, late)
+    assert calendar.business_days(D(1995, 12, 28), D(1996, 1, 5)) == 2  # 12/29–1/3 closed; 1/4 木 ✓, 1/5 金 ✓
+    assert calendar.business_days(late, early) == 0
