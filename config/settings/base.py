@@ -4,16 +4,16 @@ import datetime
 import os
 from pathlib import Path
 
+import environ
+from celery.schedules import crontab
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
 # One BLAS thread per process, set before numpy loads (outcomes/evidence.py): the difference-in-differences'
 # small regressions took 25–70 s with a thread per core fighting the web and Celery processes, 2.6 s with one
 # (measured at national scale, docs/outcomes.md). A deployment may still set its own value.
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
-
-import environ
-from celery.schedules import crontab
-from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
