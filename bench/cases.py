@@ -12,8 +12,11 @@ peak memory is read in the first round, before any baseline row is built in this
 Standalone: ``python -m bench.cases [--rows N] [--rounds R] [--json]`` on the bench database
 (``BENCH_DATABASE``, default kyoso_bench; ``--prepare`` creates and migrates it when missing). Only
 the benchmark's own cases are deleted afterwards (by their keys): a seeded municipality keeps its cases.
-``--seed-national N`` COPYs N synthetic cases spread over every municipality (1,741 at full scale), 30
-procedures and three years — 10,000,000 for the issue's national scale — for later measurements.
+``--seed-national N`` first replaces every case with N synthetic ones over the 1,741 municipalities, 30
+procedures and three years (bench/outcomes_seed.py; 10,000,000 at the issue's national scale).
+
+In ``make bench`` (the ``cases`` group, ``cases_group``): the national seed at BENCH_SCALE, this import
+benchmark, one city's recompute (``recompute_benchmark``) and the comparison (``comparison_benchmark``).
 """
 
 from __future__ import annotations
@@ -26,10 +29,14 @@ import json
 import os
 import random
 import resource
+import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+
+from .outcomes_seed import procedure_codes
 
 HEADER = ["案件ID", "手続コード", "受付日", "処分日", "補正依頼日", "補正完了日", "申請方法", "満足度"]
 CHANNELS = ["窓口", "オンライン", "郵送"]
@@ -37,15 +44,6 @@ CHANNEL_VALUES = {"窓口": "counter", "オンライン": "online", "郵送": "m
 YEARS = 3
 DEFAULT_ROWS = 200_000
 DEFAULT_CODE = "272299"  # 四條畷市
-
-
-def _procedure_codes(count: int = 30) -> list[str]:
-    from outcomes.models import Procedure
-
-    codes = list(
-        Procedure.objects.filter(municipality__isnull=True, active=True).order_by("code").values_list("code", flat=True)
-    )
-    return codes[:count]
 
 
 def synthetic_cases(n: int, *, seed: int, codes: list[str], last_day: datetime.date, prefix: str = "KS"):
@@ -207,7 +205,7 @@ def cases_benchmark(code: str | None = None, rows: int = DEFAULT_ROWS, seed: int
     if not Municipality.objects.filter(code=code).exists():
         call_command("load_municipalities", verbosity=0)
     municipality = Municipality.objects.get(code=code)
-    codes = _procedure_codes()
+    codes = procedure_codes()
     today = timezone.localdate()
     last_day = today - datetime.timedelta(days=1)
     _delete_own(municipality, rows, seed, codes, last_day)  # left by an interrupted run, if any
@@ -268,61 +266,200 @@ def cases_benchmark(code: str | None = None, rows: int = DEFAULT_ROWS, seed: int
     }
 
 
-def seed_national(n: int, *, seed: int = 2026, batch_report: int = 1_000_000) -> dict:
-    """COPY ``n`` synthetic cases spread evenly over every municipality, 30 procedures and three years
-    (no file, no checks: seed data for the figures and comparison benchmarks), in one transaction.
-    Once per database and seed: the keys are the seed's, so a second run stops on the unique key and
-    writes nothing."""
-    import hashlib
+# --- the make bench group: import, recompute and comparison over the national seed ---------------------
 
-    from django.db import transaction
-    from django.utils import timezone
+RECOMPUTE_ROUNDS = 5
+COLD_REQUESTS = 7
+COMPARED = "C12"  # 保育施設等の利用申込: the comparison's procedure
 
-    from core.copy import copy_rows
-    from outcomes.calendar import processing_days
-    from outcomes.loading import CASE_COLUMNS
-    from outcomes.models import Case, Procedure
+# The baseline of the recompute: the bare aggregate of the same cases — per procedure and month, the
+# count and the median of 処理日数, no fiscal years, no shares, no settings, nothing written.
+BARE_AGGREGATE = """
+SELECT procedure_id, date_trunc('month', decided_on), count(*),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY processing_days)
+FROM outcomes_case WHERE municipality_id = %s GROUP BY 1, 2
+"""
+
+# The baseline of the comparison: the latest fiscal-year figure of every city publishing the procedure,
+# one bare query (what the comparison reads, without disclosure, settings or serialisation).
+BARE_LATEST = """
+SELECT DISTINCT ON (f.municipality_id) f.municipality_id, f.period_start, f.n, f.median_days
+FROM outcomes_outcomefigure f
+JOIN outcomes_municipalprocedure mp ON mp.municipality_id = f.municipality_id
+     AND mp.procedure_id = f.procedure_id AND mp.publish_figures
+WHERE f.procedure_id = %s AND f.period = 'fiscal_year'
+ORDER BY f.municipality_id, f.period_start DESC
+"""
+
+
+def _median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 1)
+
+
+def _timed(function, rounds: int) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def recompute_benchmark(today: datetime.date, rounds: int = RECOMPUTE_ROUNDS) -> dict:
+    """``services.figures_recompute`` of the city with most cases (every procedure: months and fiscal
+    years, the settings, the rows replaced, the linked KPIs), against the bare aggregate of the same
+    cases in the same run; interleaved, the median of ``rounds``."""
+    from django.db import connection
+    from django.db.models import Count
+
+    from outcomes import services
+    from outcomes.models import Case, OutcomeFigure
     from partnerships.models import Municipality
 
-    if not Municipality.objects.exists():
-        from django.core.management import call_command
+    top = (
+        Case.objects.order_by()
+        .values("municipality_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "municipality_id")
+        .first()
+    )
+    municipality = Municipality.objects.get(pk=top["municipality_id"])
 
-        call_command("load_municipalities", verbosity=0)
-    municipalities = list(Municipality.objects.order_by("code").values_list("id", flat=True))
-    codes = _procedure_codes()
-    procedures = dict(Procedure.objects.filter(code__in=codes, municipality__isnull=True).values_list("code", "id"))
+    def product():
+        services.figures_recompute(municipality=municipality, today=today)
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_AGGREGATE, [municipality.pk])
+            cursor.fetchall()
+
+    product_s, bare_s = [], []
+    for _ in range(rounds):
+        product_s += _timed(product, 1)
+        bare_s += _timed(bare, 1)
+    p, b = _median_ms(product_s), _median_ms(bare_s)
+    return {
+        "municipality": municipality.code,
+        "cases": top["n"],
+        "figures": OutcomeFigure.objects.filter(municipality=municipality).count(),
+        "rounds": rounds,
+        "product_ms": p,
+        "product_max_ms": round(max(product_s) * 1000, 1),
+        "bare_aggregate_ms": b,
+        "ratio": round(p / b, 2) if b else None,
+    }
+
+
+def _comparison_available(base: str) -> bool:
+    from .measure import single_request_ms
+
+    try:
+        single_request_ms(base, f"/api/v1/outcomes/comparison/?procedure={COMPARED}")
+    except RuntimeError:  # not served yet (NotFound) or failing: reported pending
+        return False
+    return True
+
+
+def comparison_benchmark(server, options) -> dict:
+    """The comparison of one procedure across every publishing city: in this process (``evidence.
+    comparison`` with its cache emptied before each call: the three queries and the disclosure rule)
+    and, once the API serves it, ``GET /api/v1/outcomes/comparison/?procedure=C12`` under the bench's
+    load (its cache warm) and one request at a time with the cache emptied before each (cold); against
+    the bare latest-figure query and the single-city ``/api/v1/outcomes/`` call of the same run."""
+    from django.db import connection
+
+    from outcomes import evidence
+    from outcomes.models import OutcomeFigure, Procedure
+
+    from .measure import load_group, ratio, single_request_ms
+
+    procedure = Procedure.objects.get(code=COMPARED, municipality__isnull=True)
+    # the single-city baseline: the city with most cases (the recompute's), its published figures
+    city = (
+        OutcomeFigure.objects.filter(procedure=procedure)
+        .order_by("-n", "municipality__code")
+        .values_list("municipality__code", flat=True)
+        .first()
+    )
+
+    def bare():
+        with connection.cursor() as cursor:
+            cursor.execute(BARE_LATEST, [procedure.pk])
+            return cursor.fetchall()
+
+    def cold():
+        evidence.figures_changed()
+        return evidence.comparison(procedure=procedure)
+
+    rows = len(bare())
+    bare_s, cold_s = [], []
+    for _ in range(COLD_REQUESTS):
+        bare_s += _timed(bare, 1)
+        cold_s += _timed(cold, 1)
+    group = {
+        "procedure": COMPARED,
+        "municipalities": rows,
+        "in_process": {
+            "comparison() cold p50 ms": _median_ms(cold_s),
+            "bare latest-figure query p50 ms": _median_ms(bare_s),
+        },
+        "rows": [],
+        "ratios": {"comparison() cold / bare query (p50)": ratio(_median_ms(cold_s), _median_ms(bare_s))},
+        "pending": [],
+    }
+    single = f"/api/v1/outcomes/?municipality={city}&procedure={COMPARED}"
+    api = f"/api/v1/outcomes/comparison/?procedure={COMPARED}"
+    variants = {"single city /api/v1/outcomes/ (baseline)": single}
+    if _comparison_available(server.base):
+        variants["comparison API"] = api
+    else:
+        group["pending"].append({"path": api, "status": "not served yet"})
+    measured = load_group(server, options, variants)
+    group["rows"] += measured["rows"]
+    one = load_group(server, replace(options, connections=1), variants)
+    for row in one["rows"]:
+        row["variant"] += ", one at a time"
+    group["rows"] += one["rows"]
+    by = {row["variant"]: row for row in group["rows"]}
+    if "comparison API" in variants:
+        cold_api = []
+        for _ in range(COLD_REQUESTS):
+            evidence.figures_changed()
+            cold_api.append(single_request_ms(server.base, api))
+        group["api_cold_ms"] = cold_api
+        group["api_cold_p50_ms"] = statistics.median(cold_api)
+        group["ratios"]["comparison API / single city (p50, under load)"] = ratio(
+            by["comparison API"]["p50_ms"], by["single city /api/v1/outcomes/ (baseline)"]["p50_ms"]
+        )
+        group["ratios"]["comparison API / single city (p50, one at a time)"] = ratio(
+            by["comparison API, one at a time"]["p50_ms"],
+            by["single city /api/v1/outcomes/ (baseline), one at a time"]["p50_ms"],
+        )
+    return group
+
+
+def cases_group(server, options) -> dict:
+    """The ``cases`` group of ``make bench``: the national seed at BENCH_SCALE (reused when the database
+    holds it), the case import against COPY, one city's recompute, the comparison."""
+    from django.utils import timezone
+
+    from .outcomes_seed import CASES, seed
+
     today = timezone.localdate()
-    now = timezone.now()
     started = time.perf_counter()
-    parse = datetime.date.fromisoformat
-    prefix = f"seed{seed}-".encode()
-
-    def values():
-        cases = synthetic_cases(n, seed=seed, codes=codes, last_day=today - datetime.timedelta(days=1))
-        for i, (_id, code, received, decided, requested, done, channel, satisfaction) in enumerate(cases):
-            r, d = parse(received), parse(decided)
-            q, c = (parse(requested), parse(done)) if requested else (None, None)
-            if i and i % batch_report == 0:
-                print(f"  {i:,} cases in {time.perf_counter() - started:.0f} s", flush=True)
-            yield (
-                municipalities[i % len(municipalities)],
-                procedures[code],
-                hashlib.sha256(prefix + str(i).encode()).hexdigest(),
-                r,
-                d,
-                q,
-                c,
-                CHANNEL_VALUES[channel],
-                int(satisfaction) if satisfaction else None,
-                processing_days(r, d, q, c),
-                (d - r).days,
-                now,
-            )
-
-    with transaction.atomic():
-        written = copy_rows(Case, CASE_COLUMNS, values())
-    seconds = time.perf_counter() - started
-    return {"cases": written, "municipalities": len(municipalities), "seconds": round(seconds, 1)}
+    seeded = seed(options.scale, today=today)
+    seeded["seconds_with_figures"] = round(time.perf_counter() - started, 1)
+    rows = {"full": DEFAULT_ROWS, "small": 50_000, "tiny": 5_000}[options.scale]
+    imported = cases_benchmark(rows=rows, rounds=max(1, options.rounds))
+    return {
+        "scale": options.scale,
+        "cases": CASES[options.scale],
+        "seed": seeded,
+        "import": imported,
+        "recompute": recompute_benchmark(today),
+        "comparison": comparison_benchmark(server, options),
+        "load_average": os.getloadavg(),
+    }
 
 
 def _prepare_database() -> None:
@@ -346,7 +483,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--municipality", default=DEFAULT_CODE, help="local government code (default 272299)")
     parser.add_argument("--prepare", action="store_true", help="create and migrate the bench database if missing")
-    parser.add_argument("--seed-national", type=int, metavar="N", help="COPY N cases over every municipality first")
+    parser.add_argument("--seed-national", type=int, metavar="N", help="seed N cases over every municipality first")
     parser.add_argument("--json", action="store_true", help="print the result as JSON only")
     args = parser.parse_args(argv)
     if args.prepare:
@@ -355,7 +492,11 @@ def main(argv=None) -> int:
 
     setup_django()
     if args.seed_national:
-        print(json.dumps(seed_national(args.seed_national)), flush=True)
+        from django.utils import timezone
+
+        from .outcomes_seed import seed_cases
+
+        print(json.dumps(seed_cases(args.seed_national, today=timezone.localdate())), flush=True)
     result = cases_benchmark(args.municipality, rows=args.rows, rounds=args.rounds)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

@@ -125,3 +125,26 @@ def copy_to_stdout(queryset) -> dict:
     elapsed = time.perf_counter() - started
     rows = max(0, lines - 1)
     return {"rows": rows, "bytes": size, "seconds": round(elapsed, 2), "rows_per_s": round(rows / elapsed)}
+
+
+def ratio(a, b, digits=2):
+    """a / b rounded, None when either is missing or zero."""
+    return round(a / b, digits) if a and b else None
+
+
+def load_group(server, options, variants: dict[str, str], headers=None, extra=None) -> dict:
+    """Each variant under the same load (``side_by_side``), with its queries per request: ``{"rows": […]}``."""
+    measured = side_by_side(
+        server.base,
+        variants,
+        seconds=options.seconds,
+        rounds=options.rounds,
+        connections=options.connections,
+        headers=headers,
+    )
+    rows = []
+    for name, path in variants.items():
+        row = {"variant": name, "path": path, **measured[name]}
+        row["queries"] = queries_per_request(path, **(extra or {}))
+        rows.append(row)
+    return {"rows": rows}

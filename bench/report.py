@@ -66,7 +66,34 @@ def targets(results: dict) -> list[dict]:
     if "import" in g:
         value = g["import"]["rows"][0]["rows_per_s"]
         check("import ≥ 5,000 rows/s", value, value >= 5000)
+    if "cases" in g:
+        _case_targets(g["cases"], check)
     return checks
+
+
+def _case_targets(group: dict, check) -> None:
+    """Issue 15, section 6."""
+    seeded = group["seed"]
+    check(
+        f"cases seeded: {_fmt(group['cases'])} over 1,741 municipalities, 30 procedures, 3 years",
+        seeded.get("cases"),
+        seeded.get("cases") == group["cases"] == 10_000_000,
+        "synthetic (bench/outcomes_seed.py)",
+    )
+    imported = group["import"]
+    rate = _row(imported, IMPORT_VARIANT).get("rows_per_s")
+    ratio = imported["ratios"]["first import / COPY (rows/s)"]
+    check("case import ≥ 50,000 cases/s", rate, rate is not None and rate >= 50_000, f"{ratio}× a plain COPY")
+    seconds = group["recompute"]["product_ms"] / 1000
+    cases = _fmt(group["recompute"]["cases"])
+    check("recompute one city's figures ≤ 2 s", round(seconds, 2), seconds <= 2, f"{cases} cases, every procedure")
+    by = {r["variant"]: r for r in group["comparison"]["rows"]}
+    for suffix, note in (("", "under load"), (", one at a time", "one request at a time")):
+        value = by.get(f"comparison API{suffix}", {}).get("p50_ms")
+        check("comparison API p50 ≤ 100 ms", value, value is not None and value <= 100, note)
+
+
+IMPORT_VARIANT = "import_cases, first import (checked, days and keys computed; COPY)"
 
 
 def _fmt(value):
@@ -121,9 +148,15 @@ def markdown(results: dict) -> str:
         "",
     ]
     for rerun in results.get("partial_reruns", []):
+        groups = " ".join(rerun["groups"])
+        if "database" not in rerun:
+            done = ", ".join(rerun["groups"])
+            lines += [f"Re-run afterwards on the same database (`--keep-db --only {groups}`): {done}.", ""]
+            continue
+        load = ", ".join(f"{x:.2f}" for x in rerun["machine"]["load_average_at_start"])
         lines += [
-            f"Re-run afterwards on the same database (`--keep-db --only {' '.join(rerun['groups'])}`): "
-            f"{', '.join(rerun['groups'])}.",
+            f"Re-run afterwards (`--only {groups}`) on the database {rerun['database']} (agreements seeded at scale "
+            f"{rerun.get('scale_of_its_seed')}; the group seeds its own data); load average at start: {load}.",
             "",
         ]
     groups = results["groups"]
@@ -158,11 +191,73 @@ def markdown(results: dict) -> str:
         for r in groups["import"]["rows"]:
             lines.append(f"| {r['variant']} | {_fmt(r['rows_per_s'])} | {r['seconds']} | {_fmt(r.get('queries'))} |")
         lines.append("")
+    if "cases" in groups:
+        lines += _cases_markdown(groups["cases"])
     lines += ["#### Targets", "", "| target | measured | met |", "|---|---:|---|"]
     for t in results["targets"]:
         met = "yes" if t["met"] else ("no" if t["met"] is False else "—")
         lines.append(f"| {t['target']} | {_fmt(t['value'])} | {met}{' — ' + t['note'] if t['note'] else ''} |")
     return "\n".join(lines)
+
+
+def _cases_markdown(group: dict) -> list[str]:
+    seeded, imported, recompute, comparison = group["seed"], group["import"], group["recompute"], group["comparison"]
+    lines = ["#### Service outcomes: case import, recompute, comparison (issue 15)", ""]
+    if seeded.get("reused"):
+        lines += [f"Seed: {_fmt(seeded['cases'])} synthetic cases, reused from an earlier run.", ""]
+    else:
+        s, f, per = seeded["seconds"], seeded["figures"], seeded["cases_per_municipality"]
+        lines += [
+            f"Seed (synthetic, bench/outcomes_seed.py): {_fmt(seeded['cases'])} cases over "
+            f"{_fmt(seeded['municipalities'])} municipalities (largest {_fmt(per['largest'])}, mean "
+            f"{_fmt(per['mean'])}, smallest {_fmt(per['smallest'])}), {seeded['procedures']} procedures, "
+            f"{seeded['first_day']} – {seeded['last_day']}: inserted in {s['insert']} s "
+            f"({_fmt(seeded['cases_per_s'])} cases/s), indexes and keys rebuilt in {s['indexes_and_keys']} s, "
+            f"VACUUM ANALYZE {s['vacuum_analyze']} s; every city's figures by the product "
+            f"(`figures_recompute` per city): {_fmt(f['figures'])} figures in {f['seconds']} s "
+            f"(median {f['per_city_ms']['median']} ms a city, slowest {f['per_city_ms']['max']} ms).",
+            "",
+        ]
+    size = seeded.get("size", {})
+    if size:
+        lines += [
+            f"Size: database {_fmt(size['database_mb'])} MB, cases {_fmt(size['cases_with_indexes_mb'])} MB with "
+            f"indexes ({_fmt(size['cases_table_mb'])} MB table), figures {size['figures_mb']} MB.",
+            "",
+        ]
+    lines += ["| case import | rows | rows/s | seconds | client CPU s |", "|---|---:|---:|---:|---:|"]
+    for r in imported["rows"]:
+        lines.append(
+            f"| {r['variant']} | {_fmt(r['rows'])} | {_fmt(r['rows_per_s'])} | {r['seconds']} | "
+            f"{_fmt(r['client_cpu_s'])} |"
+        )
+    for name, value in imported["ratios"].items():
+        lines.append(f"| **{name}** | | **{_fmt(value)}** | | |")
+    memory = imported.get("memory", {})
+    lines += [
+        "",
+        f"Import peak RSS {memory.get('rss_peak_after_reimport_mb')} MB (before: {memory.get('rss_before_mb')} MB).",
+        "",
+        "| recompute of one city (every procedure) | cases | figures | median ms | ratio |",
+        "|---|---:|---:|---:|---:|",
+        f"| `figures_recompute` of {recompute['municipality']} | {_fmt(recompute['cases'])} | "
+        f"{_fmt(recompute['figures'])} | {_fmt(recompute['product_ms'])} | "
+        f"**{_fmt(recompute['ratio'])}** |",
+        f"| bare aggregate of the same cases (baseline) | {_fmt(recompute['cases'])} | | "
+        f"{_fmt(recompute['bare_aggregate_ms'])} | 1 |",
+        "",
+        f"Comparison of {comparison['procedure']} over {_fmt(comparison['municipalities'])} publishing cities:",
+        "",
+        *_load_table(comparison),
+        "",
+    ]
+    extra = "; ".join(f"{name}: {_fmt(value)}" for name, value in comparison["in_process"].items())
+    if "api_cold_p50_ms" in comparison:
+        extra += f"; API cold (cache emptied before each request) p50: {_fmt(comparison['api_cold_p50_ms'])} ms"
+    for pending in comparison.get("pending", []):
+        extra += f"; pending: `{pending['path']}` ({pending['status']})"
+    lines += [f"In this process: {extra}.", ""]
+    return lines
 
 
 def update_docs(results: dict) -> None:

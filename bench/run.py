@@ -75,6 +75,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", choices=["tiny", "small", "full"], default="full")
     parser.add_argument("--keep-db", action="store_true", help="reuse a database seeded at this scale")
+    parser.add_argument(
+        "--any-scale",
+        action="store_true",
+        help="with --keep-db: reuse a database seeded at another scale (for the cases group, which seeds its own)",
+    )
     parser.add_argument("--seconds", type=float, help="seconds per load run (default by scale)")
     parser.add_argument("--rounds", type=int, help="rounds per comparison (default by scale)")
     parser.add_argument("--connections", type=int, default=8)
@@ -84,7 +89,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     started = time.monotonic()
-    seed = prepare_database(args.scale, args.keep_db)
+    seed = prepare_database(args.scale, args.keep_db, args.any_scale)
     run_manage("collectstatic", "--noinput", "-v0")
     setup_django()
     from . import report, suite
@@ -95,6 +100,7 @@ def main(argv=None) -> int:
         rounds=args.rounds or ROUNDS[args.scale],
         connections=args.connections,
         largest=seed.get("largest_municipality"),
+        scale=args.scale,
     )
     results = {
         "scale": args.scale,
@@ -114,7 +120,9 @@ def main(argv=None) -> int:
     if args.only and path.is_file():  # a partial run updates its groups in the last full result
         previous = json.loads(path.read_text())
         previous["groups"].update(results["groups"])
-        previous.setdefault("partial_reruns", []).append({"groups": args.only, "machine": results["machine"]})
+        rerun = {"groups": args.only, "machine": results["machine"], "database": DATABASE}
+        rerun["scale_of_its_seed"] = seed.get("scale")
+        previous.setdefault("partial_reruns", []).append(rerun)
         results = previous
     results["targets"] = report.targets(results)
     results.setdefault("seconds", round(time.monotonic() - started))

@@ -5,7 +5,7 @@ search runs before it, over the seeded 100,000)."""
 from dataclasses import dataclass, replace
 from urllib.parse import quote
 
-from .measure import copy_to_stdout, queries_per_request, side_by_side, single_request_ms, stream_download
+from .measure import copy_to_stdout, load_group, ratio, single_request_ms, stream_download
 
 
 @dataclass
@@ -14,27 +14,7 @@ class Options:
     rounds: int
     connections: int
     largest: str | None
-
-
-def _ratio(a, b, digits=2):
-    return round(a / b, digits) if a and b else None
-
-
-def _load_group(server, options, variants: dict[str, str], headers=None, extra=None) -> dict:
-    measured = side_by_side(
-        server.base,
-        variants,
-        seconds=options.seconds,
-        rounds=options.rounds,
-        connections=options.connections,
-        headers=headers,
-    )
-    rows = []
-    for name, path in variants.items():
-        row = {"variant": name, "path": path, **measured[name]}
-        row["queries"] = queries_per_request(path, **(extra or {}))
-        rows.append(row)
-    return {"rows": rows}
+    scale: str = "full"  # BENCH_SCALE: the cases group's seed (bench/outcomes_seed.py CASES)
 
 
 def _published_ids():
@@ -57,12 +37,12 @@ def agreement_list(server, options):
         "product, distinct queries (cache misses)": "/api/v1/agreements/?signed_before={day}",
         "hand-tuned, distinct queries": "/bench/tuned/agreements/?signed_before={day}",
     }
-    group = _load_group(server, options, variants)
+    group = load_group(server, options, variants)
     by = {row["variant"]: row for row in group["rows"]}
     group["ratios"] = {
-        "product / hand-tuned (requests/s)": _ratio(by["product"]["rps"], by["hand-tuned"]["rps"]),
-        "product / naive (requests/s)": _ratio(by["product"]["rps"], by["naive"]["rps"]),
-        "product misses / hand-tuned (requests/s)": _ratio(
+        "product / hand-tuned (requests/s)": ratio(by["product"]["rps"], by["hand-tuned"]["rps"]),
+        "product / naive (requests/s)": ratio(by["product"]["rps"], by["naive"]["rps"]),
+        "product misses / hand-tuned (requests/s)": ratio(
             by["product, distinct queries (cache misses)"]["rps"], by["hand-tuned, distinct queries"]["rps"]
         ),
     }
@@ -79,12 +59,12 @@ def deep_pages(server, options):
         f"product, page {middle} (middle)": f"/api/v1/agreements/?page={middle}",
         "hand-tuned, last page": "/bench/tuned/agreements/?page=last",
     }
-    group = _load_group(server, options, variants)
+    group = load_group(server, options, variants)
     rows = group["rows"]
     group["ratios"] = {
-        "last page / page 1 (p50)": _ratio(rows[1]["p50_ms"], rows[0]["p50_ms"]),
-        "middle page / page 1 (p50)": _ratio(rows[2]["p50_ms"], rows[0]["p50_ms"]),
-        "product last page / hand-tuned last page (requests/s)": _ratio(rows[1]["rps"], rows[3]["rps"]),
+        "last page / page 1 (p50)": ratio(rows[1]["p50_ms"], rows[0]["p50_ms"]),
+        "middle page / page 1 (p50)": ratio(rows[2]["p50_ms"], rows[0]["p50_ms"]),
+        "product last page / hand-tuned last page (requests/s)": ratio(rows[1]["rps"], rows[3]["rps"]),
     }
     return group
 
@@ -97,11 +77,11 @@ def agreement_detail(server, options):
         "hand-tuned": f"/bench/tuned/agreements/{public_id}/",
         "naive": f"/bench/naive/agreements/{public_id}/",
     }
-    group = _load_group(server, options, variants)
+    group = load_group(server, options, variants)
     by = {row["variant"]: row for row in group["rows"]}
     group["ratios"] = {
-        "product / hand-tuned (requests/s)": _ratio(by["product"]["rps"], by["hand-tuned"]["rps"]),
-        "product / naive (requests/s)": _ratio(by["product"]["rps"], by["naive"]["rps"]),
+        "product / hand-tuned (requests/s)": ratio(by["product"]["rps"], by["hand-tuned"]["rps"]),
+        "product / naive (requests/s)": ratio(by["product"]["rps"], by["naive"]["rps"]),
     }
     return group
 
@@ -114,10 +94,10 @@ def ocds(server, options):
         "product": f"/api/v1/ocds/releases/?municipality={code}",
         "stored JSON as text": f"/bench/tuned/ocds/releases/?municipality={code}",
     }
-    group = _load_group(server, options, variants)
+    group = load_group(server, options, variants)
     group["municipality"] = code
     rows = group["rows"]
-    group["ratios"] = {"product / stored text (requests/s)": _ratio(rows[0]["rps"], rows[1]["rps"])}
+    group["ratios"] = {"product / stored text (requests/s)": ratio(rows[0]["rps"], rows[1]["rps"])}
     return group
 
 
@@ -132,11 +112,11 @@ def stats(server, options):
     for _ in range(3):
         cache.delete(STATS_CACHE_KEY)
         cold.append(single_request_ms(server.base, "/api/v1/stats/"))
-    group = _load_group(server, options, {"product (warm)": "/api/v1/stats/", "floor": "/bench/floor/"})
+    group = load_group(server, options, {"product (warm)": "/api/v1/stats/", "floor": "/bench/floor/"})
     group["cold_ms"] = cold
     group["cold_p50_ms"] = sorted(cold)[1]
     rows = group["rows"]
-    group["ratios"] = {"warm p50 / floor p50": _ratio(rows[0]["p50_ms"], rows[1]["p50_ms"])}
+    group["ratios"] = {"warm p50 / floor p50": ratio(rows[0]["p50_ms"], rows[1]["p50_ms"])}
     return group
 
 
@@ -166,11 +146,11 @@ def pages(server, options):
             group["pending"].append({"page": name, "path": path, "status": status})
             continue
         extra = {"HTTP_COOKIE": cookie} if headers else {}
-        measured = _load_group(server, options, {name: path}, headers=headers, extra=extra)
+        measured = load_group(server, options, {name: path}, headers=headers, extra=extra)
         group["rows"].extend(measured["rows"])
     if group["pending"]:
         instead = {"API detail instead": f"/api/v1/agreements/{public_id}/"}
-        group["rows"].extend(_load_group(server, options, instead)["rows"])
+        group["rows"].extend(load_group(server, options, instead)["rows"])
     return group
 
 
@@ -197,7 +177,7 @@ def csv_exports(server, options):
         copied = copy_to_stdout(TABLES[name].values(queryset))
         streamed = stream_download(server, f"/api/v1/{name}/?format=csv")
         group["rows"].append({"dataset": name, "product": streamed, "copy": copied})
-        group["ratios"][f"{name}: product / COPY (rows/s)"] = _ratio(streamed["rows_per_s"], copied["rows_per_s"])
+        group["ratios"][f"{name}: product / COPY (rows/s)"] = ratio(streamed["rows_per_s"], copied["rows_per_s"])
     return group
 
 
@@ -207,6 +187,16 @@ def imports(server, options):
     from .importing import import_benchmark
 
     return import_benchmark(options.largest, rows=10_000)
+
+
+def cases(server, options):
+    """Service outcomes at national scale (issue 15, section 6): 10,000,000 synthetic cases over 1,741
+    municipalities at full scale (bench/outcomes_seed.py), the case import against COPY of the same rows,
+    one city's recompute against the bare aggregate, the comparison against a bare query and the
+    single-city API (bench/cases.py)."""
+    from .cases import cases_group
+
+    return cases_group(server, options)
 
 
 # What a citizen types (issue 14, item 7): a cooperation field's word that about 13% of the synthetic
@@ -226,8 +216,8 @@ def search(server, options):
     for name, words in SEARCHES.items():
         variants[f"page, q={words} ({name})"] = f"/agreements/?q={quote(words)}"
         variants[f"API, q={words} ({name})"] = f"{api}&q={quote(words)}"
-    group = _load_group(server, options, variants)
-    single = _load_group(server, replace(options, connections=1), variants)
+    group = load_group(server, options, variants)
+    single = load_group(server, replace(options, connections=1), variants)
     for row in single["rows"]:
         row["variant"] += ", one at a time"
     group["rows"] += single["rows"]
@@ -237,7 +227,7 @@ def search(server, options):
         for kind in ("page", "API"):
             base = by[f"{kind}, no q (baseline){suffix}"]["p50_ms"]
             for name, words in SEARCHES.items():
-                ratios[f"{kind} q={words}{suffix} / no q (p50)"] = _ratio(
+                ratios[f"{kind} q={words}{suffix} / no q (p50)"] = ratio(
                     by[f"{kind}, q={words} ({name}){suffix}"]["p50_ms"], base
                 )
     group["ratios"] = ratios
@@ -255,4 +245,5 @@ GROUPS = {
     "csv": csv_exports,
     "search": search,
     "import": imports,
+    "cases": cases,
 }
