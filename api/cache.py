@@ -26,6 +26,13 @@ from agreements.publicity import publication_version
 
 def public_cache_key(request, view_name: str) -> str | None:
     """The key of this request's answer, or None when it may not be cached."""
+    return versioned_cache_key(request, view_name, publication_version)
+
+
+def versioned_cache_key(request, view_name: str, version) -> str | None:
+    """The key of this request's answer under ``version()`` — the publication version, or another
+    counter that every change of what the answer shows bumps (the outcome figures' comparison uses
+    ``outcomes.evidence.cache_version``) — or None when it may not be cached."""
     if settings.KYOSO_PUBLIC_CACHE_SECONDS <= 0:
         return None
     if request.method != "GET" or getattr(request.accepted_renderer, "format", None) != "json":
@@ -36,7 +43,22 @@ def public_cache_key(request, view_name: str) -> str | None:
     # the host is part of it: a page's next/previous links are absolute
     origin = f"{request.scheme}://{request.get_host()}{request.path}"
     digest = hashlib.sha256(repr((origin, query)).encode()).hexdigest()
-    return f"api-public:{publication_version()}:{view_name}:{translation.get_language()}:{digest}"
+    return f"api-public:{version()}:{view_name}:{translation.get_language()}:{digest}"
+
+
+def stored_answer(key: str | None) -> HttpResponse | None:
+    """The stored bytes of an answer (``store_answer``) as a response, if any."""
+    stored = cache.get(key) if key is not None else None
+    return HttpResponse(stored["body"], content_type=stored["type"]) if stored is not None else None
+
+
+def store_answer(key: str | None, request, view, data) -> HttpResponse:
+    """Render ``data`` as the request asked, keep the bytes under ``key`` (None: keep nothing) and answer them."""
+    body = request.accepted_renderer.render(data, request.accepted_media_type, view.get_renderer_context())
+    stored = {"body": body, "type": request.accepted_renderer.media_type}
+    if key is not None:
+        cache.set(key, stored, settings.KYOSO_PUBLIC_CACHE_SECONDS)
+    return HttpResponse(stored["body"], content_type=stored["type"])
 
 
 class PublicCacheMixin:

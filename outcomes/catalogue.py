@@ -72,3 +72,20 @@ def load_catalogue(procedure_model, entries: list[CatalogueEntry]) -> tuple[int,
             procedure.save()
             updated += 1
     return created, updated
+
+
+def procedure_for_code(code: str, municipality=None, *, active_only: bool = False):
+    """The procedure a code names for a municipality: the national one, else the municipality's own of the
+    same spelling (compared without case, as a case file's codes are) — a national code always wins. None
+    when there is none. ``municipality`` (a Municipality or its pk) None: national procedures only."""
+    from django.db.models import F, Q
+
+    from .models import Procedure
+
+    condition = Q(municipality__isnull=True)
+    if municipality is not None:
+        condition |= Q(municipality=municipality)
+    found = Procedure.objects.filter(condition, code__iexact=code)
+    if active_only:
+        found = found.filter(active=True)
+    return found.order_by(F("municipality").asc(nulls_first=True)).first()

@@ -119,7 +119,7 @@ def figures_changed(*, procedures=None) -> None:
             cache.set(key, time.time_ns(), None)
 
 
-def _version(procedure_id) -> str:
+def cache_version(procedure_id) -> str:
     """The cache version of one procedure's evidence: the global and the procedure's counters."""
     keys = [_VERSION_KEY, f"{_VERSION_KEY}:{procedure_id}"]
     found = cache.get_many(keys)
@@ -341,7 +341,7 @@ def comparison(
     queries uncached, none when cached, plus three for a member (their municipalities, those
     municipalities, their figures)."""
     indicator, period = str(indicator), str(period)
-    key = f"outcomes:comparison:{_version(procedure.pk)}:{procedure.pk}:{indicator}:{period}"
+    key = f"outcomes:comparison:{cache_version(procedure.pk)}:{procedure.pk}:{indicator}:{period}"
     cached = cache.get(key)
     if cached is None:
         cached = _comparison_rows(procedure, indicator, period)
@@ -477,7 +477,7 @@ def _cached(kind: str, indicator, public: bool, compute):
     if link is None or start is None:
         return compute()  # nothing to compute: the reasons only
     key = (
-        f"outcomes:{kind}:{_version(link.procedure_id)}:{indicator.pk}:{link.procedure_id}:{link.kind}:"
+        f"outcomes:{kind}:{cache_version(link.procedure_id)}:{indicator.pk}:{link.procedure_id}:{link.kind}:"
         f"{start.isoformat()}:{int(public)}:{translation.get_language()}"
     )
     result = cache.get(key)

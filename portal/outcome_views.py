@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_safe
 
 from agreements.models import Agreement
 from core.templatetags.kyoso import date_display, number
+from outcomes.catalogue import procedure_for_code
 from outcomes.choices import PeriodKind, StandardIndicator
 from outcomes.disclosure import shown, threshold_for
 from outcomes.models import IndicatorLink, MunicipalProcedure, OutcomeFigure, Procedure
@@ -164,12 +165,7 @@ def with_cells(rows: list[FigureRow], columns: list[Column]) -> list[FigureRow]:
 def procedure_for(municipality, code: str) -> Procedure | None:
     """The procedure of this code for this municipality: a national code wins over the city's own of the
     same spelling (as in the import and the API)."""
-    return (
-        Procedure.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
-        .filter(code__iexact=code)
-        .order_by(F("municipality").asc(nulls_first=True))
-        .first()
-    )
+    return procedure_for_code(code, municipality)
 
 
 def small_number_rule(municipality) -> dict:

@@ -9,7 +9,6 @@ none. The KPI's row is locked while the link is written, so two editors cannot b
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
 from rest_framework import status
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 
 from agreements.models import OutcomeIndicator
 from agreements.querysets import agreement_visible_q
+from outcomes.catalogue import procedure_for_code
 from outcomes.models import IndicatorLink, Procedure
 from outcomes.services import COMPUTED_SOURCE, indicator_link_delete, indicator_link_save
 from partnerships.access import require_officer
@@ -215,12 +215,7 @@ def _check_precondition(if_match: str | None, link) -> None:
 
 def _procedure(code: str, municipality_id: int) -> Procedure:
     """A national procedure by its code, else the municipality's own (a national code wins); 400 if none."""
-    procedure = (
-        Procedure.objects.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id), active=True)
-        .filter(code__iexact=code)
-        .order_by(F("municipality_id").asc(nulls_first=True))
-        .first()
-    )
+    procedure = procedure_for_code(code, municipality_id, active_only=True)
     if procedure is None:
         raise ValidationError(
             {"procedure": [_("No procedure has this code: use a national code or one of your municipality's own.")]}

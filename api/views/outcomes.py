@@ -8,7 +8,6 @@ Figures are answered only where the municipality publishes that procedure's figu
 import csv
 import io
 
-from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema
@@ -17,6 +16,7 @@ from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 
+from outcomes.catalogue import procedure_for_code
 from outcomes.choices import PeriodKind
 from outcomes.files import CSV_COLUMNS, figure_cells
 from outcomes.filters import ProcedureFilterSet
@@ -96,12 +96,7 @@ class OutcomeListView(GenericAPIView):
         if municipality is None:
             raise NotFound(_("No municipality has this code."))
         # a national code wins over a city's own of the same spelling, as in the import
-        procedure = (
-            Procedure.objects.filter(Q(municipality__isnull=True) | Q(municipality=municipality))
-            .filter(code__iexact=params["procedure"])
-            .order_by("municipality_id")
-            .first()
-        )
+        procedure = procedure_for_code(params["procedure"], municipality)
         if procedure is None:
             raise NotFound(_("No procedure has this code."))
         member = access_for(request.user).is_officer(municipality.pk)

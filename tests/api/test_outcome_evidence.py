@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
+from outcomes.evidence import figures_changed
 from outcomes.models import MunicipalProcedure, OutcomeFigure, Procedure
 from tests.factories import MunicipalityFactory
 from tests.outcomes.test_evidence import (
@@ -120,6 +121,23 @@ def test_comparison_queries(compared, django_assert_num_queries):
         assert client.get(COMPARISON, {"procedure": "L01"}).status_code == 200
     with django_assert_num_queries(2):  # the municipality, the procedure; the rows are cached
         assert client.get(COMPARISON, {"procedure": "L01", "municipality": compared[0].code}).status_code == 200
+
+
+def test_a_warm_anonymous_comparison_is_one_stored_answer_and_new_figures_show_at_once(
+    compared, l01, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The whole JSON answer is kept under the procedure's evidence version: the same question again is
+    the procedure's query and one cache read; a recompute bumps the version, so the next answer is new."""
+    client = APIClient()
+    first = client.get(COMPARISON, {"procedure": "L01"})
+    with django_assert_num_queries(1):  # the procedure; the answer is stored whole
+        again = client.get(COMPARISON, {"procedure": "L01"})
+    assert again.content == first.content and again["Content-Type"] == first["Content-Type"]
+    OutcomeFigure.objects.filter(municipality=compared[1]).update(median_days=Decimal("7"))
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed(procedures=[l01.pk])
+    rows = client.get(COMPARISON, {"procedure": "L01"}).json()["rows"]
+    assert rows[0]["municipality"] == compared[1].code and rows[0]["value"] == 7
 
 
 # --- effects -------------------------------------------------------------------------------------------

@@ -90,9 +90,11 @@ def test_anyone_reads_the_link_of_a_visible_kpi(linked, django_assert_num_querie
 
 
 def test_a_kpi_not_linked_is_404(kpi):
-    response = APIClient().get(url(kpi))
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="en").get(url(kpi))
     assert response.status_code == 404
     assert response.json()["error"]["message"] == "This KPI is not computed from case records."
+    japanese = APIClient().get(url(kpi)).json()["error"]["message"]  # Japanese by default
+    assert japanese == "この成果指標（KPI）は案件記録から自動計算していません。"
 
 
 def test_a_draft_agreements_kpi_is_read_by_members_only(draft_kpi, l01, editor, viewer, other_editor, partner):
