@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 from django.core.cache import cache
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
@@ -208,7 +208,7 @@ WITH latest AS (
     SELECT DISTINCT ON (f.municipality_id) f.municipality_id, f.period_start
     FROM {figure} f
     WHERE f.procedure_id = %s AND f.period = %s AND f.municipality_id = ANY(%s)
-    ORDER BY f.municipality_id, f.period_start DESC
+    ORDER BY f.municipality_id, (f.period_end < %s) DESC, f.period_start DESC
 )
 SELECT {columns}
 FROM {figure} f
@@ -231,7 +231,7 @@ def _latest_fiscal_years(procedure, period: str, municipality_ids, indicator=Non
         table = OutcomeFigure._meta.db_table
         sql = _LATEST_SQL.format(figure=table, columns=", ".join(_columns(indicator)))
         with connection.cursor() as cursor:
-            cursor.execute(sql, [procedure.pk, period, list(municipality_ids), procedure.pk])
+            cursor.execute(sql, [procedure.pk, period, list(municipality_ids), _today(), procedure.pk])
             rows = cursor.fetchall()
     else:  # SQLite on a laptop: the same rows, read in Python
         rows = OutcomeFigure.objects.filter(procedure=procedure, municipality_id__in=municipality_ids).values_list(
@@ -239,9 +239,9 @@ def _latest_fiscal_years(procedure, period: str, municipality_ids, indicator=Non
         )
         latest: dict[int, datetime.date] = {}
         rows = list(rows)
-        for row in rows:
-            if row[1] == period and row[2] > latest.get(row[0], datetime.date.min):
-                latest[row[0]] = row[2]
+        today = _today()
+        for row in sorted((r for r in rows if r[1] == period), key=lambda r: (r[3] < today, r[2])):
+            latest[row[0]] = row[2]  # the last one sorted: the latest ended period, else the latest
         rows = [r for r in rows if r[0] in latest and fiscal_year_start(r[2]) == fiscal_year_start(latest[r[0]])]
     make = _Figure._make
     for row in rows:
@@ -263,8 +263,17 @@ def _nothing_withheld(figures, indicator: str, threshold: int) -> bool:
     return True
 
 
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
 def _latest_row(municipality, figures, *, indicator, period, public: bool) -> ComparisonRow | None:
-    latest = max((f for f in figures if f.period == period), key=lambda f: f.period_start, default=None)
+    # the latest period that has ended (a whole fiscal year, a whole month), else the latest one: a year
+    # in progress is not set beside other cities' whole years
+    today = _today()
+    latest = max(
+        (f for f in figures if f.period == period), key=lambda f: (f.period_end < today, f.period_start), default=None
+    )
     if latest is None:
         return None
     row = ComparisonRow(
@@ -329,9 +338,9 @@ def _sort_key(row: ComparisonRow):
 def comparison(
     *, procedure, indicator=StandardIndicator.MEDIAN_DAYS, period=PeriodKind.FISCAL_YEAR, highlight=None, user=None
 ) -> Comparison:
-    """Each municipality publishing ``procedure``'s figures with its latest period of the kind: the
-    indicator's value as the public may read it (withheld: None and ``suppressed``), n and its
-    標準処理期間, sorted by value (none last), then by code. ``highlight``: a Municipality to mark.
+    """Each municipality publishing ``procedure``'s figures with its latest ended period of the kind (else
+    its latest, in progress): the indicator's value as the public may read it (withheld: None and
+    ``suppressed``), n and its 標準処理期間, sorted by value (none last), then by code. ``highlight``: a Municipality to mark.
     ``user``: a member of a municipality reads its own row unsuppressed (and sees it even when it does
     not publish). ``references``: the published reference figures (ReferenceFigure) of the procedure's
     latest period.

@@ -25,6 +25,9 @@ PUBLIC = [
     ("agreement-kpis", "first-agreement#kpis"),
     ("municipality", "/municipalities/272299/"),
     ("opendata", "/opendata/"),
+    ("outcome-procedure", "/municipalities/272299/outcomes/C12/"),
+    ("outcome-comparison", "/outcomes/C12/?municipality=272299"),
+    ("outcome-effect", "first-effect"),
 ]
 OFFICER = [
     ("officer-dashboard", "/workspace/"),
@@ -55,6 +58,16 @@ def resolve(page, path: str) -> str:
             "main a[href^='/agreements/']", "links => links.map(a => a.getAttribute('href'))"
         )
         return next(href for href in hrefs if re.fullmatch(r"/agreements/[0-9]{6}-[0-9]{4}-[0-9]+/", href))
+    if path == "first-effect":  # the before/after page of the first KPI computed from case records
+        page.goto("/municipalities/272299/outcomes/C12/")
+        hrefs = page.eval_on_selector_all(
+            "main a[href^='/agreements/']", "links => links.map(a => a.getAttribute('href'))"
+        )
+        page.goto(next(href for href in hrefs if re.match(r"/agreements/[0-9]{6}-[0-9]{4}-[0-9]+/", href)))
+        hrefs = page.eval_on_selector_all(
+            "main a[href^='/outcomes/effects/']", "links => links.map(a => a.getAttribute('href'))"
+        )
+        return hrefs[0]
     if path == "first-workspace-agreement":
         page.goto("/workspace/agreements/")
         hrefs = page.eval_on_selector_all(

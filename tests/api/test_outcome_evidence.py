@@ -250,3 +250,24 @@ def test_comparison_of_a_municipality_s_own_procedure(compared):
     response = APIClient().get(COMPARISON, {"procedure": "x01", "municipality": compared[0].code})
     assert response.status_code == 200
     assert [(r["municipality"], r["value"]) for r in response.json()["rows"]] == [(compared[0].code, 7.0)]
+
+
+def test_a_fiscal_year_in_progress_is_not_set_beside_whole_years(compared, l01, monkeypatch):
+    """On 2026-12-02 fiscal 2026 has not ended: a city's figures of it are not compared while its whole
+    fiscal 2025 exists; a city with only a year in progress shows that one."""
+    from outcomes import evidence
+
+    monkeypatch.setattr(evidence, "_today", lambda: D(2026, 12, 2))
+    OutcomeFigure.objects.create(**_fields(year_figure(compared[0], l01, D(2026, 4, 1), 3, 50)))
+    newcomer = populated(MunicipalityFactory())
+    OutcomeFigure.objects.create(**_fields(year_figure(newcomer, l01, D(2026, 4, 1), 11, 40)))
+    MunicipalProcedure.objects.create(municipality=newcomer, procedure=l01, standard_days=15, publish_figures=True)
+
+    rows = {r["municipality"]: r for r in APIClient().get(COMPARISON, {"procedure": "L01"}).json()["rows"]}
+
+    assert (rows[compared[0].code]["period_start"], rows[compared[0].code]["value"]) == ("2025-04-01", 12.5)
+    assert (rows[newcomer.code]["period_start"], rows[newcomer.code]["value"]) == ("2026-04-01", 11)
+
+
+def _fields(figure) -> dict:
+    return {f.attname: getattr(figure, f.attname) for f in OutcomeFigure._meta.concrete_fields if f.attname != "id"}
