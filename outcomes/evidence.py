@@ -340,7 +340,8 @@ def comparison(
 ) -> Comparison:
     """Each municipality publishing ``procedure``'s figures with its latest ended period of the kind (else
     its latest, in progress): the indicator's value as the public may read it (withheld: None and
-    ``suppressed``), n and its 標準処理期間, sorted by value (none last), then by code. ``highlight``: a Municipality to mark.
+    ``suppressed``), n and its 標準処理期間, sorted by value (none last), then by code. ``highlight``: a
+    Municipality to mark.
     ``user``: a member of a municipality reads its own row unsuppressed (and sees it even when it does
     not publish). ``references``: the published reference figures (ReferenceFigure) of the procedure's
     latest period.
