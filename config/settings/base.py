@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
         "InitiativeStatusEnum": "agreements.choices.InitiativeStatus",
         "DeliverableStatusEnum": "agreements.choices.DeliverableStatus",
         "ReviewStatusEnum": "agreements.choices.ReviewStatus",
+        "StandardIndicatorEnum": "outcomes.choices.StandardIndicator",
+        "PeriodKindEnum": "outcomes.choices.PeriodKind",
     },
 }
 # Content Security Policy: everything from this site only; no inline script or style, no framing.
