@@ -24,6 +24,15 @@ from .views.outcome_references import ReferenceFigureListView
 from .views.outcomes import OutcomeListView, ProcedureListView
 from .views.partnerships import MunicipalityViewSet, OrganizationViewSet
 from .views.progress import DeliverableViewSet, MeasurementViewSet, ProgressUpdateViewSet
+from .views.proposals import (
+    OwnProposalListView,
+    ProposalDecisionView,
+    ProposalDetailView,
+    ProposalListView,
+    ProposalRoutingView,
+    ProposalScoresView,
+    ThemeListView,
+)
 from .views.stats import StatsView
 
 # Swagger UI sets inline styles as it renders; this page alone may, scripts stay 'self' only.
@@ -59,6 +68,13 @@ urlpatterns = [
     path("outcomes/imports/", CaseImportJobListView.as_view(), name="outcome-imports"),
     path("outcomes/imports/<int:pk>/", CaseImportJobDetailView.as_view(), name="outcome-import"),
     path("procedures/", ProcedureListView.as_view(), name="procedures"),
+    path("themes/", ThemeListView.as_view(), name="themes"),
+    path("proposals/", ProposalListView.as_view(), name="proposals"),
+    path("proposals/mine/", OwnProposalListView.as_view(), name="proposals-mine"),
+    path("proposals/<int:pk>/", ProposalDetailView.as_view(), name="proposal"),
+    path("proposals/<int:pk>/routing/", ProposalRoutingView.as_view(), name="proposal-routing"),
+    path("proposals/<int:pk>/scores/", ProposalScoresView.as_view(), name="proposal-scores"),
+    path("proposals/<int:pk>/decision/", ProposalDecisionView.as_view(), name="proposal-decision"),
     path("indicators/<int:indicator>/outcome-link/", OutcomeLinkView.as_view(), name="indicator-outcome-link"),
     path("agreements/<str:agreement_public_id>/parties/", parties, name="agreement-parties"),
     path("agreements/<str:agreement_public_id>/parties/<int:pk>/", party, name="agreement-party"),

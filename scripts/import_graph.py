@@ -41,6 +41,7 @@ LAYERS = {
     "opendata": 5,  # OCDS releases and the nightly files, built from the public-change outbox
     "imports": 6,
     "outcomes": 7,  # procedures, case records and the figures computed from them (reads files with imports)
+    "proposals": 7,  # themes, proposals, review scores and decisions (imports agreements and partnerships)
     "api": 8,  # api, workspace and portal are siblings: none imports another
     "workspace": 8,
     "portal": 8,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "agreements",
     "opendata",
     "outcomes",
+    "proposals",
     "api",
 ]
 
@@ -204,6 +205,8 @@ SPECTACULAR_SETTINGS = {
         "ReviewStatusEnum": "agreements.choices.ReviewStatus",
         "StandardIndicatorEnum": "outcomes.choices.StandardIndicator",
         "PeriodKindEnum": "outcomes.choices.PeriodKind",
+        "ProposalStatusEnum": "proposals.models.ProposalStatus",
+        "DecisionOutcomeEnum": "proposals.models.DecisionOutcome",
     },
 }
 # Content Security Policy: everything from this site only; no inline script or style, no framing.

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalsConfig(AppConfig):
+    """Private-sector proposals (民間提案制度): themes, proposals, review by scoring and the published
+    decision (docs/proposals.md)."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "proposals"
+    verbose_name = _("Proposals")
