@@ -107,3 +107,35 @@ class MeasuredBy(models.TextChoices):
     CITY = "city", _("The municipality")
     PARTNER = "partner", _("The partner")
     INDEPENDENT = "independent", _("An independent party")
+
+
+class EvaluationSide(models.TextChoices):
+    """Who scores the collaboration in the yearly two-sided evaluation."""
+
+    CITY = "city", _("The municipality")
+    PARTNER = "partner", _("The partner")
+
+
+class Grade(models.TextChoices):
+    """A (best) to D: the scale of the yearly evaluation."""
+
+    A = "A", _("A: very good")
+    B = "B", _("B: good")
+    C = "C", _("C: needs improvement")
+    D = "D", _("D: poor")
+
+
+class EvaluationAspect(models.TextChoices):
+    """The agreed aspects both sides grade each year (the review-meeting template of several cities)."""
+
+    PURPOSE = "purpose", _("Achievement of the purpose")
+    ROLES = "roles", _("Division of roles")
+    INFORMATION = "information", _("Information sharing")
+    RESIDENTS = "residents", _("Effect on residents")
+    CONTINUATION = "continuation", _("Value of continuing")
+
+
+class RenewalOutcome(models.TextChoices):
+    RENEW = "renew", _("Renew")
+    RENEW_WITH_CHANGES = "renew_with_changes", _("Renew with changes")
+    END = "end", _("End")

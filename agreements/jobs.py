@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db.models import DateTimeField, F, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import NoticeKind
@@ -21,6 +22,7 @@ from partnerships.selectors import officers_of, partner_users_of
 from . import services
 from .choices import AgreementStatus
 from .models import Agreement, Deliverable, Measurement, ProgressUpdate, PublicChange
+from .review_services import renewals_due
 
 
 def _deliverable_params(deliverable, **extra):
@@ -140,6 +142,22 @@ def agreements_expire_due(*, today: datetime.date) -> tuple[int, int]:
             params=_agreement_params(agreement),
         )
     return expired, renewed
+
+
+def renewal_decisions_remind(*, today: datetime.date) -> int:
+    """Tell the approvers of each automatic renewal waiting for a decision (``renewals_due``) once per
+    term, before its objection deadline: the renewal must not happen without anyone deciding."""
+    created = 0
+    for agreement in renewals_due(today=today):
+        created += notice_create(
+            recipients=officers_of(agreement.municipality_id, at_least=Role.APPROVER),
+            kind=NoticeKind.AGREEMENT_ENDING,
+            key=f"renewal-decision:{agreement.pk}:{agreement.ends_on}",
+            subject=agreement,
+            url=reverse("workspace:agreement-reviews", kwargs={"public_id": agreement.public_id}),
+            params=_agreement_params(agreement, days=(agreement.ends_on - today).days),
+        )
+    return created
 
 
 def _latest(model, link: str, field: str) -> Subquery:

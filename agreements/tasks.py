@@ -29,6 +29,7 @@ def daily_jobs() -> dict:
             "overdue": jobs.deliverables_overdue_report(today=today),
             "ending": jobs.agreements_ending_report(today=today),
             "dormant": jobs.agreements_dormancy_flag(today=today),
+            "renewal_decisions": jobs.renewal_decisions_remind(today=today),
             "public_changes_pruned": jobs.public_changes_prune(today=today),
         }
         logger.info("daily jobs done: %s", result)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, imports, kpi_links, officer, outcomes, partner, records, review
+from .views import files, imports, kpi_links, officer, outcomes, partner, records, review, reviews
 
 app_name = "workspace"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path(f"{agreement}terminate/", officer.agreement_terminate, name="agreement-terminate"),
     path(f"{agreement}publish/", officer.agreement_publish, name="agreement-publish"),
     path(f"{agreement}unpublish/", officer.agreement_unpublish, name="agreement-unpublish"),
+    path(f"{agreement}reviews/", reviews.agreement_reviews, name="agreement-reviews"),
+    path(f"{agreement}reviews/<int:fiscal_year>/", reviews.agreement_reviews, name="agreement-reviews-year"),
     # officers: records under an agreement, and KPI values
     path(f"{agreement}{record_kinds}/new/", records.record_form, name="record-create"),
     path(f"{agreement}{record_kinds}/<int:pk>/edit/", records.record_form, name="record-edit"),
@@ -50,6 +52,8 @@ urlpatterns = [
     path("partner/reports/", partner.partner_reports, name="partner-reports"),
     path("partner/deliverables/<int:pk>/report/", partner.report_progress, name="report-progress"),
     path("partner/indicators/<int:pk>/report/", partner.report_measurement, name="report-measurement"),
+    path("partner/reviews/<str:public_id>/", reviews.partner_review, name="partner-review"),
+    path("partner/reviews/<str:public_id>/<int:fiscal_year>/", reviews.partner_review, name="partner-review-year"),
     # both: evidence files, as downloads
     path("evidence/<int:pk>/", files.evidence, name="evidence"),
 ]

@@ -2,6 +2,7 @@ from .agreement import Agreement, Amendment, CooperationField, Document, Party
 from .initiative import Deliverable, Initiative, ProgressUpdate
 from .outcome import Measurement, OutcomeIndicator
 from .publicity import AgreementSummary, PublicationVersion, PublicChange, PublicChangeKind
+from .review import AnnualEvaluation, EvaluationGrade, RenewalDecision
 
 
 def agreement_id_of(instance) -> int | None:
@@ -24,9 +25,11 @@ __all__ = [
     "Agreement",
     "AgreementSummary",
     "Amendment",
+    "AnnualEvaluation",
     "CooperationField",
     "Deliverable",
     "Document",
+    "EvaluationGrade",
     "Initiative",
     "Measurement",
     "OutcomeIndicator",
@@ -35,5 +38,6 @@ __all__ = [
     "PublicChange",
     "PublicChangeKind",
     "PublicationVersion",
+    "RenewalDecision",
     "agreement_id_of",
 ]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -154,6 +154,16 @@ class Agreement(models.Model):
         blank=True,
         help_text=_("How long each automatic renewal lasts, e.g. 12."),
     )
+    renewal_notice_days = models.PositiveSmallIntegerField(
+        _("notice period before renewal (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "The renewal clause's “unless either side objects N days before expiry”: N, e.g. 30. "
+            "Empty: the clause gives no notice period."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -219,6 +229,10 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(renewal_term_months__isnull=True) | Q(renewal_term_months__gt=0),
                 name="agreement_renewal_term_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_notice_days__isnull=True) | Q(renewal_notice_days__lte=365),
+                name="agreement_renewal_notice_days_max",
             ),
             models.CheckConstraint(
                 condition=Q(signed_on_precision__in=DatePrecision.values), name="agreement_signed_on_precision_valid"
