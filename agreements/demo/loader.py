@@ -64,6 +64,7 @@ from .people import (
     SHIJONAWATE,
     AccountSpec,
 )
+from .reviews import demo_reviews
 from .specs import AgreementSpec, DeliverableSpec, IndicatorSpec, InitiativeSpec
 from .timeline import Timeline, add_months
 
@@ -119,6 +120,7 @@ def demo_load(*, password: str, today=None) -> DemoReport:
         builder = _Builder(timeline, cities, organizations, departments, contacts, users)
         for spec in agreement_specs(timeline):
             builder.agreement(spec)
+        demo_reviews(timeline=timeline, users=users, organizations=organizations)
         _settle_notices(users.values())
     return DemoReport(created=created, counts=demo_counts(), accounts=ACCOUNTS)
 

@@ -187,6 +187,21 @@ class TestLoadedDemo:
         ).first()
         assert {"demo-partner", "demo-officer"} <= set(update.history.values_list("history_user__username", flat=True))
 
+    def test_a_yearly_review_with_both_sides_and_a_renewal_decision(self):
+        """Issue 16: last fiscal year evaluated by the city and the partner, one aspect two grades apart
+        (the comparison highlights it), and the city's decision to renew with changes."""
+        from agreements.models import AnnualEvaluation, RenewalDecision
+        from agreements.review_services import evaluation_differences
+
+        (decision,) = RenewalDecision.objects.select_related("agreement")
+        agreement = decision.agreement
+        assert (agreement.municipality.code, decision.outcome) == (SHIJONAWATE, "renew_with_changes")
+        evaluations = AnnualEvaluation.objects.filter(agreement=agreement)
+        assert sorted(evaluations.values_list("side", flat=True)) == ["city", "partner"]
+        fiscal_year = evaluations.first().fiscal_year
+        assert fiscal_year == Timeline(datetime.date.today()).fiscal_year - 1
+        assert [row.aspect for row in evaluation_differences(agreement=agreement, fiscal_year=fiscal_year)] == ["information"]
+
     def test_second_run_creates_and_changes_nothing(self):
         before = row_counts()
         passwords = dict(User.objects.values_list("username", "password"))
