@@ -33,6 +33,7 @@ demo: migrate  ## the national municipality list and the demo records and accoun
 	$(BIN)/python manage.py load_procedures
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py load_outcome_demo
+	$(BIN)/python manage.py load_proposal_demo
 	$(BIN)/python manage.py load_reference_figures outcomes/data/reference_L01_mhlw.csv --procedure L01
 
 run: demo  ## the whole app on http://$(HOST):$(PORT) with demo data: web, Celery worker and beat

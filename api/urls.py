@@ -13,6 +13,7 @@ from .views.agreements import (
     PartyListViewSet,
     PartyViewSet,
 )
+from .views.annual_reports import AnnualReportView
 from .views.auth import TokenObtainView, TokenViewSet
 from .views.changes import ChangesView
 from .views.imports import ImportJobViewSet
@@ -69,6 +70,7 @@ urlpatterns = [
     path("outcomes/imports/<int:pk>/", CaseImportJobDetailView.as_view(), name="outcome-import"),
     path("procedures/", ProcedureListView.as_view(), name="procedures"),
     path("themes/", ThemeListView.as_view(), name="themes"),
+    path("annual-reports/<str:municipality>/<int:fiscal_year>/", AnnualReportView.as_view(), name="annual-report"),
     path("proposals/", ProposalListView.as_view(), name="proposals"),
     path("proposals/mine/", OwnProposalListView.as_view(), name="proposals-mine"),
     path("proposals/<int:pk>/", ProposalDetailView.as_view(), name="proposal"),

@@ -17,8 +17,9 @@ from .datasets import datasets
 
 # 2.0.0 issue 13: _英字 renames, labels beside codes; 2.1.0: agreements 公開; 2.1.1: the label 有効 (was 締結中);
 # 2.2.0 issue 15: outcome_figures.csv and procedures.csv (registered by outcomes, opendata.datasets)
-VERSION = "2.2.0"
-SCHEMA_FINGERPRINT = "8e2d4d5559f90aef50b50ed8cc362115abf6c759cb8fe4a2fa2e64c20bade57e"
+# 2.3.0 issue 16: themes.csv and proposal_decisions.csv (registered by proposals, opendata.datasets)
+VERSION = "2.3.0"
+SCHEMA_FINGERPRINT = "4233906fe1a7f955748e3393072596b140723191592627422a42212ecfb4031c"
 
 OCDS_FILE = "ocds-releases.json.gz"
 LICENSE = {

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from opendata.policy import publication_policy
 
-from . import evidence_views, outcome_views, views
+from . import evidence_views, outcome_views, proposal_views, report_views, views
 
 app_name = "portal"
 
@@ -31,6 +31,16 @@ urlpatterns = [
         evidence_views.outcome_comparison,
         name="outcome-comparison",
     ),
+    # private-sector proposals (issue 16): themes, decisions and the pipeline figures
+    path("proposals/", proposal_views.proposals_index, name="proposals"),
+    path("proposals/themes/<int:pk>/", proposal_views.theme_detail, name="proposal-theme"),
+    # the public annual report (issue 16 §4): a municipality's, and the national summary
+    re_path(
+        r"^municipalities/(?P<code>[0-9]{6})/reports/(?P<fiscal_year>[0-9]{4})/$",
+        report_views.municipality_report,
+        name="municipality-report",
+    ),
+    re_path(r"^reports/(?P<fiscal_year>[0-9]{4})/$", report_views.national_report, name="national-report"),
     path("publication-policy/", publication_policy, name="publication-policy"),
     re_path(r"^about/(?P<slug>contact|privacy|accessibility)/$", views.info_page, name="info"),
 ]

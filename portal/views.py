@@ -17,6 +17,8 @@ from agreements.selectors import stats_get
 from core.templatetags.kyoso import jdate, number
 from outcomes.models import MunicipalProcedure
 from partnerships.models import Municipality, MunicipalityKind, Organization
+from proposals.models import Proposal, ProposalStatus, Theme
+from reports.annual import last_complete_fiscal_year
 
 from . import charts, kpi
 from .forms import MORE, PRIMARY, search_filterset
@@ -253,7 +255,10 @@ def municipality_detail(request, code):
         .annotate(
             publishes_outcomes=Exists(
                 MunicipalProcedure.objects.filter(municipality=OuterRef("pk"), publish_figures=True)
-            )
+            ),
+            # the 「民間提案」 link: published themes or decided proposals (subqueries, no extra query)
+            has_proposals=Exists(Theme.objects.published().filter(municipality=OuterRef("pk")))
+            | Exists(Proposal.objects.filter(municipality=OuterRef("pk"), status=ProposalStatus.DECIDED)),
         ),
         code=code,
     )
@@ -273,6 +278,7 @@ def municipality_detail(request, code):
         "is_prefecture": is_prefecture,
         "prefecture_municipalities": prefecture_municipalities(municipality) if is_prefecture else [],
         "search_query": f"municipality={municipality.code}",
+        "report_year": last_complete_fiscal_year(),  # the annual report linked from the page
     }
     return render(request, "portal/municipality.html", context)
 

@@ -162,6 +162,15 @@ class Proposal(models.Model):
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("agreement"),
+        help_text=_("The agreement an adopted proposal became (proposal_adopt_to_agreement)."),
+    )
 
     RELATED_CHOICE_MESSAGES = {"theme": _("Choose a published theme of this municipality.")}
 

@@ -1,11 +1,16 @@
 """Who sees which proposal and which scores: the one place of these rules (docs/proposals.md)."""
 
-from django.db.models import Q
+import datetime
 
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from agreements.choices import AgreementStatus
+from agreements.models import Measurement, ProgressUpdate
 from partnerships.access import access_for
 from partnerships.models import Role
 
-from .models import Criterion, Proposal, ProposalStatus, Score
+from .models import Criterion, DecisionOutcome, Proposal, ProposalStatus, Score
 
 
 def proposal_visible_q(user, prefix: str = "") -> Q:
@@ -50,3 +55,49 @@ def scores_visible_to(user, proposal):
     if has_own or decided or access.is_officer(proposal.municipality_id, Role.APPROVER):
         return scores.filter(Q(submitted=True) | Q(reviewer=user))
     return own
+
+
+def decided_public():
+    """The decided proposals the public sees (rejections included): their decision, reasons, proposer,
+    title and theme; their content only where ``Proposal.content_public`` says so."""
+    return (
+        Proposal.objects.filter(status=ProposalStatus.DECIDED, decision__isnull=False)
+        .select_related("municipality", "organization", "theme", "decision")
+        .order_by("-decision__decided_at", "-id")
+    )
+
+
+DELIVERING_WITHIN = datetime.timedelta(days=365)
+
+
+def pipeline(municipality=None, *, now=None) -> dict:
+    """From proposal to delivery, counted in one query: proposals received, adopted (採択), turned into an
+    agreement, and still delivering — whose agreement is active (締結済) with a progress update or a
+    measurement reported in the last 12 months. ``municipality`` None: every municipality. Counts of
+    proposals, not of residents: no small-number rule applies (docs/proposals.md)."""
+    proposals = Proposal.objects.all()
+    if municipality is not None:
+        proposals = proposals.filter(municipality=municipality)
+    return proposals.aggregate(**_pipeline_counts(now))
+
+
+def pipeline_by_municipality(*, now=None) -> list[dict]:
+    """``pipeline`` of every municipality with a proposal, in one query: dicts with ``municipality__name``
+    and ``municipality__code`` besides the four counts, by code."""
+    rows = Proposal.objects.values("municipality__code", "municipality__name").order_by("municipality__code")
+    return list(rows.annotate(**_pipeline_counts(now)))
+
+
+def _pipeline_counts(now) -> dict:
+    since = (now or timezone.now()) - DELIVERING_WITHIN
+    updated = ProgressUpdate.objects.filter(
+        deliverable__initiative__agreement=OuterRef("agreement"), submitted_at__gte=since
+    )
+    measured = Measurement.objects.filter(indicator__agreement=OuterRef("agreement"), reported_at__gte=since)
+    active = Q(agreement__status=AgreementStatus.ACTIVE)
+    return {
+        "received": Count("pk"),
+        "adopted": Count("pk", filter=Q(decision__outcome=DecisionOutcome.ADOPTED)),
+        "agreements": Count("pk", filter=Q(agreement__isnull=False)),
+        "delivering": Count("pk", filter=active & (Q(Exists(updated)) | Q(Exists(measured)))),
+    }

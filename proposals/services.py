@@ -11,6 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.choices import AgreementKind, PartyRole
+from agreements.models import Party
+from agreements.services import agreement_create, agreement_record_save, agreement_start_negotiation
 from partnerships.access import access_for, require_officer
 from partnerships.models import Role
 
@@ -222,3 +225,39 @@ def proposal_decide(*, proposal, outcome, reasons: str, by) -> Decision:
     proposal.status = ProposalStatus.DECIDED
     proposal.save(update_fields=["status"])
     return decision
+
+
+@transaction.atomic
+def proposal_adopt_to_agreement(*, proposal, by):
+    """An approver turns an adopted (採択) proposal into an agreement in negotiation (協議中), once.
+
+    The agreement is made through the agreements services: a draft with the proposal's title, its
+    theme's department and — only when the content may be published (``Proposal.content_public``) — the
+    proposer's offer as its summary, moved at once to negotiation; the proposer organization is its party
+    as a plain partner (a proposal does not name a lead partner, so none is invented). No KPI is made: a
+    KPI needs a baseline, a target, a unit and dates that a proposal's free-text expected outcome does not
+    state; the officer adds them during negotiation (docs/proposals.md). Both are linked: the proposal's
+    ``agreement`` and the agreement's ``proposals``."""
+    require_officer(by, proposal.municipality_id, Role.APPROVER)
+    proposal = _locked(proposal)
+    decision = Decision.objects.filter(proposal=proposal).first()
+    if decision is None or decision.outcome != DecisionOutcome.ADOPTED:
+        raise ValidationError(_("Only an adopted proposal becomes an agreement."))
+    if proposal.agreement_id is not None:
+        raise ValidationError(_("This proposal has already become an agreement."))
+    theme = proposal.theme
+    agreement = agreement_create(
+        municipality=proposal.municipality,
+        by=by,
+        kind=AgreementKind.INDIVIDUAL,
+        title=proposal.title,
+        summary=proposal.offer if proposal.content_public(decision) else "",
+        department=theme.department if theme is not None else None,
+    )
+    agreement_record_save(
+        instance=Party(agreement=agreement, organization=proposal.organization, role=PartyRole.PARTNER), by=by
+    )
+    agreement = agreement_start_negotiation(agreement=agreement, by=by)
+    proposal.agreement = agreement
+    proposal.save(update_fields=["agreement"])
+    return agreement

@@ -42,6 +42,7 @@ LAYERS = {
     "imports": 6,
     "outcomes": 7,  # procedures, case records and the figures computed from them (reads files with imports)
     "proposals": 7,  # themes, proposals, review scores and decisions (imports agreements and partnerships)
+    "reports": 7.5,  # reports reading several rank-7 apps, shown by the pages and the API (the annual report)
     "api": 8,  # api, workspace and portal are siblings: none imports another
     "workspace": 8,
     "portal": 8,

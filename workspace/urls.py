@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import files, imports, kpi_links, officer, outcomes, partner, records, review, reviews
+from .views import files, imports, kpi_links, officer, outcomes, partner, proposals, records, review, reviews
 
 app_name = "workspace"
 
@@ -54,6 +54,11 @@ urlpatterns = [
     path("partner/indicators/<int:pk>/report/", partner.report_measurement, name="report-measurement"),
     path("partner/reviews/<str:public_id>/", reviews.partner_review, name="partner-review"),
     path("partner/reviews/<str:public_id>/<int:fiscal_year>/", reviews.partner_review, name="partner-review-year"),
+    # officers and partners: the proposal scheme (民間提案)
+    path("proposals/", proposals.proposal_list, name="proposals"),
+    path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
+    path("partner/proposals/", proposals.partner_proposals, name="partner-proposals"),
+    path("partner/proposals/new/", proposals.proposal_create, name="proposal-create"),
     # both: evidence files, as downloads
     path("evidence/<int:pk>/", files.evidence, name="evidence"),
 ]

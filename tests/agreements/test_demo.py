@@ -200,7 +200,8 @@ class TestLoadedDemo:
         assert sorted(evaluations.values_list("side", flat=True)) == ["city", "partner"]
         fiscal_year = evaluations.first().fiscal_year
         assert fiscal_year == Timeline(datetime.date.today()).fiscal_year - 1
-        assert [row.aspect for row in evaluation_differences(agreement=agreement, fiscal_year=fiscal_year)] == ["information"]
+        differences = evaluation_differences(agreement=agreement, fiscal_year=fiscal_year)
+        assert [row.aspect for row in differences] == ["information"]
 
     def test_second_run_creates_and_changes_nothing(self):
         before = row_counts()

@@ -133,7 +133,8 @@ _PHONE_PROBLEMS = """
   // the screen's width as the test set it: a page that widens the layout viewport past it (a phone then
   // zooms the whole page out) grows window.innerWidth too, so that alone would not notice
   const width = screen || window.innerWidth, problems = [], outside = [];
-  if (window.innerWidth > width + 1) problems.push(`the layout viewport is ${window.innerWidth}px, wider than the ${width}px screen`);
+  if (window.innerWidth > width + 1)
+    problems.push(`the layout viewport is ${window.innerWidth}px, wider than the ${width}px screen`);
   const name = (el) => {
     const text = (el.innerText || el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
     const classes = typeof el.className === 'string' ? el.className.trim().split(/\\s+/).filter(Boolean) : [];

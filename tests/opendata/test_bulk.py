@@ -38,6 +38,8 @@ CSV_FILES = [
     "organizations.csv",
     "procedures.csv",
     "outcome_figures.csv",
+    "themes.csv",
+    "proposal_decisions.csv",
 ]
 
 

@@ -86,7 +86,7 @@ def test_rdflib_reads_it_as_ckanext_dcat_does(catalogue):
 
     assert len(list(graph.subjects(RDF.type, DCAT.Catalog))) == 1
     found = set(graph.subjects(RDF.type, DCAT.Dataset))
-    assert len(found) == len(TABLES) + 3
+    assert len(found) == len(TABLES) + 5  # ocds, procedures, outcome_figures, themes, proposal_decisions
     for dataset in found:
         titles = {t.language for t in graph.objects(dataset, DCTERMS.title)}
         assert titles == {"ja", "en"}
@@ -107,7 +107,7 @@ def test_pyld_expands_it_when_available(catalogue):
 
 def test_one_dataset_per_table_and_one_for_ocds_with_a_distribution_per_format(catalogue):
     found = datasets(catalogue)
-    assert list(found) == [*TABLES, "ocds", "procedures", "outcome_figures"]
+    assert list(found) == [*TABLES, "ocds", "procedures", "outcome_figures", "themes", "proposal_decisions"]
     files = {entry["name"]: entry for entry in listing()}
     for name, table in TABLES.items():
         dataset = found[name]
@@ -151,7 +151,9 @@ def test_what_the_harvesters_read(catalogue):
         assert dataset["dct:identifier"] == dataset["@id"]
     (service,) = catalogue["dcat:service"]
     assert service["dcat:endpointDescription"] == {"@id": f"{BASE}/api/v1/schema/"}
-    assert len(service["dcat:servesDataset"]) == len(TABLES) + 3
+    assert (
+        len(service["dcat:servesDataset"]) == len(TABLES) + 5
+    )  # ocds, procedures, outcome_figures, themes, proposal_decisions
 
 
 def test_before_the_first_export_only_the_api_is_offered(db, base_url):

@@ -30,6 +30,8 @@ def test_every_resource_states_its_bytes_and_sha256(package):
         "ocds-releases.json.gz",
         "procedures.csv",
         "outcome_figures.csv",
+        "themes.csv",
+        "proposal_decisions.csv",
     }
     for path, resource in resources.items():
         assert resource["bytes"] == files[path]["bytes"], path
@@ -79,5 +81,12 @@ def test_the_package_without_files_still_describes_every_table():
     """The function other code calls (without sizes): the same resources, no bytes or hash."""
     package = datapackage(created="2026-01-01T00:00:00+09:00", base_url="/")
 
-    assert [r["name"] for r in package["resources"]] == [*TABLES, "procedures", "outcome_figures", "ocds-releases"]
+    assert [r["name"] for r in package["resources"]] == [
+        *TABLES,
+        "procedures",
+        "outcome_figures",
+        "themes",
+        "proposal_decisions",
+        "ocds-releases",
+    ]
     assert all("hash" not in r and "bytes" not in r for r in package["resources"])

@@ -71,7 +71,7 @@ def test_every_url_in_index_json_answers(outputs):
     """Each file, each archive and the catalogue."""
     index = outputs["index.json"]
     expected = len(index["files"]) + len(index["archives"]) + 1
-    assert assert_every_url_answers(urls_in(index), "index.json") == expected == 21 + 1 + 1
+    assert assert_every_url_answers(urls_in(index), "index.json") == expected == 25 + 1 + 1
 
 
 def test_every_url_and_path_in_datapackage_json_answers(outputs):

@@ -183,7 +183,7 @@ def test_the_catalogue_lists_them(figures):
     ids = [d["@id"] for d in document["dcat:dataset"]]
     for name in ("procedures", "outcome_figures"):
         assert any(i.endswith(f"#dataset-{name}") for i in ids)
-    assert [d.name for d in datasets()] == ["procedures", "outcome_figures"]
+    assert [d.name for d in datasets()] == ["procedures", "outcome_figures", "themes", "proposal_decisions"]
 
 
 def test_the_figures_are_read_in_a_fixed_number_of_queries(figures, l01):

@@ -42,6 +42,10 @@ SECTIONS = {
     "outcome-import-job": "outcomes",
     "indicator-link": "agreements",
     "outcome-day-delete": "outcomes",
+    "proposals": "proposals",
+    "proposal": "proposals",
+    "partner-proposals": "partner-proposals",
+    "proposal-create": "partner-proposals",
 }
 
 
@@ -54,10 +58,12 @@ def workspace_nav(context):
     if access.officer_roles:
         items += [("home", _("Dashboard")), ("agreements", _("Agreements")), ("review", _("Review queue"))]
         items.append(("outcomes", _("Procedures and processing periods")))
+        items.append(("proposals", _("Private-sector proposals")))
         if access.municipalities(Role.EDITOR):
             items.append(("imports", _("Import")))
     if access.partner_roles:
         items += [("partner", _("My deliverables")), ("partner-reports", _("My reports"))]
+        items.append(("partner-proposals", _("My proposals")))
     match = request.resolver_match
     current = SECTIONS.get(match.url_name if match else "", "")
     return {"items": items, "current": current}

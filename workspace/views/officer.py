@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from agreements.filters import AgreementFilterSet
 from agreements.models import Agreement
 from partnerships.access import access_for
 from partnerships.models import Municipality, Role
+from proposals.models import Proposal
 
 from .. import selectors
 from ..access import officer_agreement, officer_rights, officer_view, workspace_view
@@ -150,7 +152,11 @@ def agreement_detail(request, public_id):
     for editors — the inline forms that add parties, initiatives, deliverables and KPIs in place (posted
     here: ``entry`` names the section; see records.entry_forms)."""
     posting = request.method == "POST"
-    agreement = officer_agreement(request, public_id, at_least=Role.EDITOR if posting else Role.VIEWER)
+    # 「民間提案から」: whether an adopted proposal became this agreement (a subquery, no extra query)
+    from_proposal = Agreement.objects.annotate(from_proposal=Exists(Proposal.objects.filter(agreement=OuterRef("pk"))))
+    agreement = officer_agreement(
+        request, public_id, at_least=Role.EDITOR if posting else Role.VIEWER, queryset=from_proposal
+    )
     context = selectors.agreement_workspace(agreement)
     context |= officer_rights(request.user, agreement.municipality_id)
     kind = request.POST.get("entry") if posting else None
