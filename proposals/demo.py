@@ -50,6 +50,14 @@ class ProposalDemoReport:
     agreements: int = 0
 
 
+# The confidential proposal's idea (a made-up technique, distinctive on purpose): tests/test_no_personal_data.py
+# looks for these words on every output a non-member reads.
+SECRET_PROBLEM = "蔵書点検に毎年1週間の休館が必要になっている。"
+SECRET_OFFER = (
+    "書架の棚板に薄型の重量センサーを貼り、貸出記録と照合して所在不明の本を自動で見つける独自方式を試行する。"
+)
+
+
 def _title(text: str) -> str:
     return DEMO_TITLE_PREFIX + text
 
@@ -141,9 +149,9 @@ def _shijonawate(city, users, orgs, today, report):
         by=users["demo-partner-2"],
         theme=closed,
         title=_title("独自技術による書架管理"),
-        problem="（機密の提案：内容は公開されません）",
-        offer="（機密）",
-        expected_outcome="（機密）",
+        problem=SECRET_PROBLEM,
+        offer=SECRET_OFFER,
+        expected_outcome="蔵書点検の作業時間が半分になる。",
         confidential=True,
     )
     _close(closed, officer, today)

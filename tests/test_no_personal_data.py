@@ -30,6 +30,7 @@ from django.test import Client
 from agreements.models import Agreement, Party
 from opendata.bulk import current_dir, opendata_export
 from partnerships.models import Contact, Department, Membership, Municipality, Organization
+from proposals.demo import SECRET_OFFER, SECRET_PROBLEM
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +66,7 @@ def demo(settings, tmp_path):
     call_command("load_demo", verbosity=0)
     call_command("load_procedures", verbosity=0)
     call_command("load_outcome_demo", verbosity=0)
+    call_command("load_proposal_demo", verbosity=0)
     from opendata.services import releases_record_all
 
     releases_record_all()
@@ -159,6 +161,9 @@ class Viewer:
             drafts = drafts.exclude(
                 Q(municipality_id__in=self.municipality_ids) | Q(parties__organization_id__in=self.organization_ids)
             )
+        # an agreement made from an adopted proposal carries the proposal's title, which is public with the
+        # decision (issue 16: proposer, title, decision and reasons are published): not a leak of the draft
+        drafts = drafts.exclude(proposals__isnull=False)
         return set(drafts.values_list("title", flat=True))
 
 
@@ -220,8 +225,14 @@ OUTCOME_API = [
 ]
 
 
+# The demo's confidential proposal (proposals.demo, by デモ・北陸ツーリズム to 四條畷市): its decision is
+# public, its content reaches nobody but its proposer and the city's officers.
+CONFIDENTIAL_PROPOSAL_HIDDEN_FROM = {"anonymous", "demo-officer-2"}
+
+
 def api_urls(viewer: Viewer) -> list[str]:
     urls = ["/api/v1/stats/", "/api/v1/ocds/releases/?page_size=500", *EXPECTED, *OUTCOME_API]
+    urls += ["/api/v1/themes/?page_size=100", "/api/v1/proposals/?page_size=100", "/proposals/"]
     from outcomes.models import IndicatorLink
 
     urls += [
@@ -343,6 +354,12 @@ def leaks(viewer: Viewer, texts: dict) -> list[str]:
         found += [f"{viewer.name}: unpublished {title!r} in {where}" for title in drafts if title in text]
         if "DEMO-" in text:  # a raw 案件ID: only its keyed hash is ever stored (outcomes.demo)
             found.append(f"{viewer.name}: a case's 案件ID in {where}")
+        if viewer.name in CONFIDENTIAL_PROPOSAL_HIDDEN_FROM:  # not the proposer, not 四條畷市's officers
+            found += [
+                f"{viewer.name}: the confidential proposal's {words[:12]!r} in {where}"
+                for words in (SECRET_PROBLEM, SECRET_OFFER)
+                if words in text
+            ]
     return found
 
 
