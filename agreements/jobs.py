@@ -5,7 +5,6 @@ Each takes ``today`` so tests control the clock. Each is idempotent: a notice's 
 once — writes every notice once.
 """
 
-import calendar
 import datetime
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import add_months
 from notifications.models import NoticeKind
 from notifications.services import notice_create
 from partnerships.models import Role
@@ -105,12 +105,6 @@ def agreements_ending_report(*, today: datetime.date) -> int:
                 params=_agreement_params(agreement, days=(agreement.ends_on - today).days),
             )
     return created
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def agreements_expire_due(*, today: datetime.date) -> tuple[int, int]:

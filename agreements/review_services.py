@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import fiscal_year_of  # noqa: F401 — also read as reviews.fiscal_year_of by the pages
 from partnerships.access import require_officer
 from partnerships.models import Role
 
@@ -28,11 +29,6 @@ DIFFERENCE_STEPS = 2
 RENEWAL_DECISION_DAYS = getattr(settings, "KYOSO_RENEWAL_DECISION_DAYS", 60)
 # The statuses an agreement is evaluated in: it was signed.
 EVALUATED_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
-
-
-def fiscal_year_of(day: datetime.date) -> int:
-    """The Japanese fiscal year (April–March) containing ``day``: 2026-03-31 is in FY2025."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def objection_deadline(agreement) -> datetime.date | None:

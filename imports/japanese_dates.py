@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
+from core.dates import month_start
+
 __all__ = [
     "DateError",
     "DateMatch",
@@ -496,11 +498,6 @@ def _end_of_term(start: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, start.day) - datetime.timedelta(days=1)
 
 
-def _add_months(value: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(value.month - 1 + months, 12)
-    return datetime.date(value.year + year, month + 1, 1)
-
-
 def _not_understood(text: str) -> ParsedPeriod:
     return ParsedPeriod(text=text, understood=False)
 
@@ -596,7 +593,7 @@ def _parse_period(raw: str, normalised: str, origin: list[int], starts_on: datet
                 end, "day", term_text, f"computed: {term_months} months from {start_for_term.isoformat()}"
             )
         elif text_start.precision == "month":  # 「令和5年4月から3年間」 ends in March 2026, no day known
-            end = _add_months(text_start.value, term_months - 1)
+            end = month_start(text_start.value, term_months - 1)
             ends_on = ParsedDate(
                 end, "month", term_text, f"computed: {term_months} months from {display(text_start, lang='en')}"
             )

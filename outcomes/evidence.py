@@ -20,7 +20,6 @@ The thresholds below are the documented minimums (docs/outcomes.md).
 from __future__ import annotations
 
 import datetime
-import time
 import warnings
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
@@ -33,9 +32,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
+from core.dates import add_months, month_start
 from partnerships.access import access_for
 from partnerships.models import Municipality
 
+from .cache import cache_version, figures_changed  # noqa: F401 — figures_changed: read from here too
 from .choices import PeriodKind, StandardIndicator
 from .disclosure import FIELD_DENOMINATORS, TOTALS, VALUES, shown, threshold_for
 from .figures import fiscal_year_start, median, period_end
@@ -78,7 +79,6 @@ PRE_TREND_ALPHA = 0.10
 # The comparison is cached under a version bumped whenever figures or settings change
 # (``figures_changed``); CACHE_SECONDS bounds what a change of population (the threshold) may leave.
 CACHE_SECONDS = 300
-_VERSION_KEY = "outcomes:evidence:version"
 
 DAYS = Decimal("0.01")
 SHARE = Decimal("0.0001")
@@ -93,42 +93,6 @@ def _round(value, step: Decimal) -> Decimal | None:
 def _significant(value: float) -> float:
     """A p-value to three significant digits (a very small one stays above 0)."""
     return float(f"{value:.3g}")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The first of the month ``months`` after (or before) ``day``'s month."""
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def _shift_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (or earlier); the month's last day when it is shorter."""
-    first = add_months(day, months)
-    return first.replace(day=min(day.day, period_end(PeriodKind.MONTH, first).day))
-
-
-def figures_changed(*, procedures=None) -> None:
-    """Forget the cached comparisons and effects: call it (on commit) wherever figures are recomputed or
-    a municipality's settings of a procedure change. ``procedures`` (Procedure objects or ids): only
-    those; None: all."""
-    keys = [_VERSION_KEY] if procedures is None else [f"{_VERSION_KEY}:{getattr(p, 'pk', p)}" for p in procedures]
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:  # not there (never set, or evicted): a value no earlier entry can carry
-            cache.set(key, time.time_ns(), None)
-
-
-def cache_version(procedure_id) -> str:
-    """The cache version of one procedure's evidence: the global and the procedure's counters."""
-    keys = [_VERSION_KEY, f"{_VERSION_KEY}:{procedure_id}"]
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            found[key] = time.time_ns()
-            cache.add(key, found[key], None)
-            found[key] = cache.get(key, found[key])
-    return f"{found[keys[0]]}.{found[keys[1]]}"
 
 
 # --- who may see what ----------------------------------------------------------------------------------
@@ -522,7 +486,7 @@ def _before_after(indicator, public: bool) -> BeforeAfter:
         result.reasons.append(_("The initiative has no start date."))
         return result
     municipality = indicator.agreement.municipality
-    before_start, after_end = _shift_months(start, -WINDOW_MONTHS), _shift_months(start, WINDOW_MONTHS)
+    before_start, after_end = add_months(start, -WINDOW_MONTHS), add_months(start, WINDOW_MONTHS)
     cases = Case.objects.filter(
         municipality=municipality,
         procedure_id=link.procedure_id,
@@ -720,8 +684,8 @@ def _did_estimate(indicator, public: bool) -> DidEstimate:
         return result
     start_month = start.replace(day=1)
     # a start after the 1st: its month mixes both regimes, so the first month wholly after is the first "after"
-    post_from = start_month if start.day == 1 else add_months(start_month, 1)
-    first, last = add_months(start_month, -DID_MONTHS_BEFORE), add_months(post_from, DID_MONTHS_AFTER - 1)
+    post_from = start_month if start.day == 1 else month_start(start_month, 1)
+    first, last = month_start(start_month, -DID_MONTHS_BEFORE), month_start(post_from, DID_MONTHS_AFTER - 1)
     candidates = _controls(link, municipality, start, first, last)
     series = _monthly_medians(
         link.procedure, [municipality, *candidates], first, last, unsuppressed_id=None if public else municipality.pk
@@ -778,7 +742,7 @@ def _trend(treated: dict, controls: list[dict], first, last) -> list[TrendPoint]
         mean = _round(sum(values) / len(values), DAYS) if values else None
         if treated.get(month) is not None or mean is not None:
             points.append(TrendPoint(month, treated.get(month), mean))
-        month = add_months(month, 1)
+        month = month_start(month, 1)
     return points
 
 

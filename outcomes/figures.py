@@ -37,6 +37,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
+from core.dates import fiscal_year_start  # noqa: F401 — read as figures.fiscal_year_start too
+
 from .choices import Channel, PeriodKind
 from .models import Case, MunicipalProcedure, OutcomeFigure, Procedure
 
@@ -47,11 +49,6 @@ SATISFACTION = Decimal("0.01")
 
 
 # --- periods -------------------------------------------------------------------------------------------
-
-
-def fiscal_year_start(day: datetime.date) -> datetime.date:
-    """1 April of the fiscal year (April–March) ``day`` is in."""
-    return datetime.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
 
 
 def period_end(kind: str, start: datetime.date) -> datetime.date:

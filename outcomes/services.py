@@ -37,11 +37,11 @@ from agreements.services import measurements_computed_save
 from partnerships.access import require_officer
 from partnerships.models import Role
 
+from .cache import figures_changed
 from .casefile import CaseFileRefused
 from .catalogue import DATA_FILE, load_catalogue, read_catalogue
 from .choices import PeriodKind, StandardIndicator
 from .disclosure import shown, threshold_for
-from .evidence import figures_changed
 from .figures import figures_of
 from .loading import CaseImportResult, load_cases  # the bulk write path (one pass over the file, bounded memory)
 from .models import Case, CaseImport, CaseImportJob, CaseImportStatus, IndicatorLink, OutcomeFigure, Procedure

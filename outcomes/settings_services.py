@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from partnerships.access import require_officer
 from partnerships.models import Role
 
+from .cache import figures_changed
 from .calendar import FIRST_DAY, LAST_DAY, BusinessCalendar
 from .choices import ProcedureGroup
-from .evidence import figures_changed
 from .models import Case, ClosedDay, MunicipalProcedure, Procedure
 from .services import figures_recompute
 

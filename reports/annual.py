@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from agreements.choices import AgreementStatus, DeliverableStatus, Direction, InitiativeStatus, RenewalOutcome
 from agreements.models import Agreement, Deliverable, Initiative, Measurement, OutcomeIndicator, RenewalDecision
+from core.dates import fiscal_year_of
 from outcomes.services import COMPUTED_SOURCE
 from proposals.models import DecisionOutcome, Proposal
 
@@ -38,8 +39,7 @@ ENDED = (AgreementStatus.EXPIRED, AgreementStatus.TERMINATED)
 
 
 def current_fiscal_year(today: datetime.date | None = None) -> int:
-    today = today or timezone.localdate()
-    return today.year if today.month >= 4 else today.year - 1
+    return fiscal_year_of(today or timezone.localdate())
 
 
 def last_complete_fiscal_year(today: datetime.date | None = None) -> int:

@@ -5,15 +5,9 @@ import calendar
 import datetime
 from dataclasses import dataclass
 
+from core.dates import add_months, fiscal_year_of  # add_months: the demo modules read it from here
+
 _MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (or earlier), clamped to the end of a shorter month."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -23,7 +17,7 @@ class Timeline:
     @property
     def fiscal_year(self) -> int:
         """The fiscal year that contains today (FY2026 runs from 2026-04-01 to 2027-03-31)."""
-        return self.today.year if self.today.month >= 4 else self.today.year - 1
+        return fiscal_year_of(self.today)
 
     def fy(self, years: int, months: int = 0, day: int = 1) -> datetime.date:
         """A day of a fiscal year relative to the current one: ``fy(-2, 1, 15)`` is 15 May, two FYs ago."""

@@ -22,8 +22,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agreements.models import OutcomeIndicator
+from outcomes.cache import cache_version
 from outcomes.catalogue import procedure_for_code
-from outcomes.evidence import before_after, cache_version, comparison, did_estimate, evidence_visible
+from outcomes.evidence import before_after, comparison, did_estimate, evidence_visible
 from partnerships.models import Municipality
 
 from ..cache import store_answer, stored_answer, versioned_cache_key

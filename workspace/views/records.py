@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from agreements import services
 from agreements.models import Deliverable, Initiative, OutcomeIndicator, Party
+from core.dates import fiscal_year_of
 from partnerships.models import Organization, Role
 from partnerships.services import organization_save
 
@@ -263,7 +264,7 @@ def _fiscal_year_before(day):
     """The Japanese fiscal year (April–March) before the one containing ``day``: a KPI's usual baseline."""
     if day is None:
         return None, None
-    year = day.year if day.month >= 4 else day.year - 1
+    year = fiscal_year_of(day)
     return datetime.date(year - 1, 4, 1), datetime.date(year, 3, 31)
 
 
